@@ -1,0 +1,189 @@
+"""The `awardbot` command line: a thin layer over the core. Expected failures print one line and exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot import __version__
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit code `code`."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def _settings(args):
+    from bot import config
+
+    try:
+        return config.from_env(
+            knowledge_dir=Path(args.knowledge) if getattr(args, "knowledge", None) else None,
+            db_path=Path(args.db) if getattr(args, "db", None) else None,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_check(args) -> int:
+    from bot import knowledge
+    from bot.problems import KnowledgeError
+
+    settings = _settings(args)
+    try:
+        kb = knowledge.load(settings.knowledge_dir)
+    except KnowledgeError as exc:
+        lines = [str(p) for p in exc.problems]
+        if args.json:
+            print(json.dumps({"ok": False, "errors": lines, "entries": 0, "topics": {}}, ensure_ascii=False))
+        else:
+            print("\n".join(lines))
+            print(f"{len(lines)} problem(s) in {settings.knowledge_dir}", file=sys.stderr)
+        return 1
+    counts = kb.topic_counts()
+    if args.json:
+        print(json.dumps({"ok": True, "errors": [], "entries": len(kb.entries), "topics": counts},
+                         ensure_ascii=False))
+    else:
+        contract = sum(1 for t in kb.topics.values() if t.contract)
+        print(f"ok: {len(kb.entries)} entries, {len(kb.topics)} topics ({contract} from the contract, "
+              f"all covered in zh and en), {len(kb.synonyms)} synonym groups, "
+              f"{len(kb.quiz.questions)} quiz questions in {settings.knowledge_dir}")
+    return 0
+
+
+def _core(settings, open_store=True):
+    from bot import app
+    from bot.problems import KnowledgeError
+
+    try:
+        return app.build(settings, open_store=open_store)
+    except KnowledgeError as exc:
+        lines = "\n".join(str(p) for p in exc.problems[:20])
+        raise CliError(f"the knowledge base in {settings.knowledge_dir} is broken:\n{lines}", code=1) from exc
+
+
+def _out_dir(settings) -> Path:
+    return settings.db_path.parent / "files"
+
+
+def cmd_chat(args) -> int:
+    from bot.adapters.console import Console
+    from bot.dialogue import Dialogue
+
+    settings = _settings(args)
+    core = _core(settings)
+    try:
+        console = Console(Dialogue(core), _out_dir(settings), user=f"console:{args.user}")
+        return console.run()
+    finally:
+        core.close()
+
+
+def cmd_ask(args) -> int:
+    from bot.asking import ask_lines, ask_one
+
+    settings = _settings(args)
+    core = _core(settings, open_store=args.record)
+    try:
+        if args.question is not None:
+            return ask_one(core, " ".join(args.question), args)
+        if not args.json:
+            raise CliError("give a QUESTION, or use --json to read questions from standard input")
+        return ask_lines(core, sys.stdin.buffer, sys.stdout.buffer, args)
+    finally:
+        core.close()
+
+
+def default_eval_file() -> Path:
+    return Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
+
+
+def cmd_eval(args) -> int:
+    from bot import evaluation
+
+    settings = _settings(args)
+    path = Path(args.file) if args.file else default_eval_file()
+    try:
+        items = evaluation.load_items(path)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read the question set {path}: {exc}") from exc
+    core = _core(settings, open_store=False)
+    answerer = core.knowledge.answerer
+    if args.calibrate:
+        best, summary = evaluation.calibrate(answerer, items)
+        print(f"best thresholds: answer={best.answer} unsure={best.unsure} out_of_scope={best.out_of_scope}")
+    else:
+        summary = evaluation.run(answerer, items)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        print(evaluation.report(summary))
+        if args.misses:
+            print("\nmisses (expected → got top 3, status):")
+            for m in summary["misses"]:
+                print(f"  {m['q']!r}: {m['expected']} → {m['got']} [{m['status']}]")
+            for m in summary["answered_out_of_scope"]:
+                print(f"  OOS answered: {m['q']!r} → {m['got']} {m['score']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="awardbot",
+        description="Guidance assistant for the mayor quality award (市长质量奖) and GB/T 19580.",
+    )
+    p.add_argument("--version", action="version", version=f"awardbot {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name, func, help_):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        sp.add_argument("--knowledge", metavar="DIR", help="knowledge directory (env AWARDBOT_KNOWLEDGE)")
+        return sp
+
+    sp = add("check", cmd_check, "validate a knowledge directory")
+    sp.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    sp = add("chat", cmd_chat, "talk to the bot in this terminal (buttons become numbered choices)")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
+    sp.add_argument("--user", default="local", help="console user name (default: local)")
+
+    sp = add("ask", cmd_ask, "answer one question, or (with --json and no QUESTION) one per stdin line")
+    sp.add_argument("question", nargs="*", default=None, metavar="QUESTION")
+    sp.add_argument("--lang", choices=("zh", "en"), help="reply language (default: the question's script)")
+    sp.add_argument("-k", type=int, default=5, metavar="N", help="number of ranked results (default 5)")
+    sp.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
+    sp.add_argument("--record", action="store_true", help="record the questions in the question log")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file for --record (env AWARDBOT_DB)")
+
+    sp = add("eval", cmd_eval, "measure retrieval and answer decisions on a question set")
+    sp.add_argument("file", nargs="?", metavar="FILE", help="question set (default tests/eval/questions.yaml)")
+    sp.add_argument("--json", action="store_true", help="print the figures as JSON")
+    sp.add_argument("--misses", action="store_true", help="list every miss")
+    sp.add_argument("--calibrate", action="store_true", help="search the answer/unsure/decline thresholds")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "question", None) == []:
+        args.question = None
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"awardbot: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,116 @@
+"""Settings from flags and environment variables, gathered once into a frozen object.
+
+Every setting the program reads is listed in ENV (the deploy files are checked against it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# Every environment variable the program reads, with its meaning (deploy/.env.example mirrors this).
+ENV = {
+    "AWARDBOT_KNOWLEDGE": "knowledge directory (default: the packaged knowledge base)",
+    "AWARDBOT_DB": "SQLite database file (default: awardbot.db in the user's data directory)",
+    "AWARDBOT_CACHE": "directory for the fitted retrieval index (default: the user's cache directory)",
+    "AWARDBOT_TOKEN": "Telegram bot token from @BotFather",
+    "AWARDBOT_TOKEN_FILE": "file holding the Telegram bot token (instead of AWARDBOT_TOKEN)",
+    "AWARDBOT_ADMINS": "comma-separated Telegram user ids allowed to use admin commands",
+    "AWARDBOT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
+    "AWARDBOT_LOG_TEXT": "1 to log message texts at INFO (default: never)",
+    "AWARDBOT_RETENTION_DAYS": "questions older than this many days are purged (default 365)",
+    "AWARDBOT_REMINDER_HOURS": "hours before an unfinished quiz gets its one reminder (default 24)",
+    "AWARDBOT_WEBHOOK_URL": "public HTTPS URL for webhook mode (default: long polling)",
+    "AWARDBOT_WEBHOOK_SECRET": "secret token Telegram sends with each webhook delivery (default: generated)",
+    "AWARDBOT_LISTEN": "address the webhook server listens on (default 127.0.0.1)",
+    "AWARDBOT_PORT": "port the webhook server listens on (default 8443)",
+    "AWARDBOT_API_BASE_URL": "Bot API base URL, e.g. http://127.0.0.1:8081/bot for a self-hosted server",
+}
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _data_home() -> Path:
+    return Path(_env("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def _cache_home() -> Path:
+    return Path(_env("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def default_knowledge_dir() -> Path:
+    """The packaged knowledge base: inside the installed package, or the repository's `knowledge/`."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "knowledge"
+    return packaged if packaged.is_dir() else here.parent / "knowledge"
+
+
+def knowledge_dir() -> Path:
+    return Path(_env("AWARDBOT_KNOWLEDGE") or default_knowledge_dir())
+
+
+def db_path() -> Path:
+    return Path(_env("AWARDBOT_DB") or _data_home() / "awardbot" / "awardbot.db")
+
+
+def cache_dir() -> Path:
+    return Path(_env("AWARDBOT_CACHE") or _cache_home() / "awardbot")
+
+
+def admins() -> frozenset[int]:
+    raw = _env("AWARDBOT_ADMINS") or ""
+    ids = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if part:
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"AWARDBOT_ADMINS: `{part}` is not a Telegram user id")
+            ids.add(int(part))
+    return frozenset(ids)
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ValueError(f"{name}: expected a whole number ≥ {minimum}, got `{raw}`")
+    return int(raw)
+
+
+def _flag(name: str) -> bool:
+    return (_env(name) or "").lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge_dir: Path
+    db_path: Path
+    cache_dir: Path
+    admins: frozenset[int] = field(default_factory=frozenset)
+    log_level: str = "INFO"
+    log_text: bool = False
+    retention_days: int = 365
+    reminder_hours: int = 24
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def from_env(**overrides) -> Settings:
+    """Settings from the environment; flags given on the command line win (`None` means not given)."""
+    settings = Settings(
+        knowledge_dir=knowledge_dir(),
+        db_path=db_path(),
+        cache_dir=cache_dir(),
+        admins=admins(),
+        log_level=(_env("AWARDBOT_LOG_LEVEL") or "INFO").upper(),
+        log_text=_flag("AWARDBOT_LOG_TEXT"),
+        retention_days=_int("AWARDBOT_RETENTION_DAYS", 365, minimum=1),
+        reminder_hours=_int("AWARDBOT_REMINDER_HOURS", 24, minimum=1),
+    )
+    return settings.with_(**overrides)

@@ -1,0 +1,179 @@
+"""`awardbot eval`: accuracy of retrieval and of the answer/unsure/decline decision on a question set.
+
+Definitions (docs/retrieval.md):
+- top-1 / top-3: an acceptable topic is the first / among the first three in-scope results, whatever the
+  status (the ranking the user sees as the answer or the "did you mean" list);
+- answered correctly: status "answered" and the top result acceptable;
+- wrongly declined: an in-scope question whose status is "declined";
+- out-of-scope not answered: status is anything but "answered" (declined or unsure);
+- small talk recognised: status "smalltalk".
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answers import Answerer, Thresholds
+from bot.problems import Problems
+from bot.textnorm import language_of
+from bot.yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class Item:
+    q: str
+    topics: tuple[str, ...]  # acceptable topics; empty for out-of-scope and small talk
+    expect: str  # answer | decline | smalltalk
+    kind: str
+
+
+def load_items(path: Path) -> list[Item]:
+    problems = Problems()
+    doc = load_yaml(path, problems)
+    if problems.items:
+        raise ValueError(str(problems.items[0]))
+    items = []
+    for i, raw in enumerate((doc or {}).get("questions") or []):
+        if not isinstance(raw, dict) or not isinstance(raw.get("q"), str):
+            raise ValueError(f"{path.name}: question #{i + 1} needs a `q` text")
+        topics = tuple(raw.get("topics") or ())
+        expect = raw.get("expect") or ("answer" if topics else "")
+        if expect not in ("answer", "decline", "smalltalk") or (expect == "answer") != bool(topics):
+            raise ValueError(f"{path.name}: question #{i + 1} needs `topics` or `expect: decline|smalltalk`")
+        items.append(Item(raw["q"], topics, expect, str(raw.get("kind", ""))))
+    return items
+
+
+def language_group(item: Item) -> str:
+    return "mixed" if item.kind == "mixed" else language_of(item.q)
+
+
+def run(answerer: Answerer, items: list[Item]) -> dict:
+    """Answer every item and collect the figures."""
+    rows = []
+    for item in items:
+        ans = answerer.answer(item.q)
+        topics = [c.entry.topic for c in ans.candidates]
+        rows.append({"item": item, "status": ans.status, "topics": topics,
+                     "top": ans.best.score if ans.best else 0.0})
+    return summarise(rows, answerer.kb)
+
+
+def _share(n: int, d: int) -> float | None:
+    return round(n / d, 4) if d else None
+
+
+def summarise(rows: list[dict], kb) -> dict:
+    inscope = [r for r in rows if r["item"].expect == "answer"]
+    oos = [r for r in rows if r["item"].expect == "decline"]
+    small = [r for r in rows if r["item"].expect == "smalltalk"]
+
+    def hit(r, n):
+        return any(t in r["item"].topics for t in r["topics"][:n])
+
+    def stats(group):
+        ins = [r for r in group if r["item"].expect == "answer"]
+        out = [r for r in group if r["item"].expect == "decline"]
+        sm = [r for r in group if r["item"].expect == "smalltalk"]
+        s = {"questions": len(group)}
+        if ins:
+            s.update(in_scope=len(ins), top1=_share(sum(hit(r, 1) for r in ins), len(ins)),
+                     top3=_share(sum(hit(r, 3) for r in ins), len(ins)),
+                     wrongly_declined=_share(sum(r["status"] == "declined" for r in ins), len(ins)))
+        if out:
+            s.update(out_of_scope=len(out),
+                     not_answered=_share(sum(r["status"] != "answered" for r in out), len(out)))
+        if sm:
+            s.update(smalltalk=len(sm), recognised=_share(sum(r["status"] == "smalltalk" for r in sm), len(sm)))
+        return s
+
+    confused = Counter()
+    for r in inscope:
+        if r["topics"] and not hit(r, 1):
+            confused[(r["item"].topics[0], r["topics"][0])] += 1
+    by_lang, by_kind = defaultdict(list), defaultdict(list)
+    for r in rows:
+        by_lang[language_group(r["item"])].append(r)
+        by_kind[r["item"].kind or "-"].append(r)
+    statuses = Counter(r["status"] for r in inscope)
+    return {
+        "questions": len(rows),
+        "in_scope": len(inscope),
+        "top1": _share(sum(hit(r, 1) for r in inscope), len(inscope)),
+        "top3": _share(sum(hit(r, 3) for r in inscope), len(inscope)),
+        "answered_correctly": _share(sum(r["status"] == "answered" and hit(r, 1) for r in inscope), len(inscope)),
+        "in_scope_status": dict(statuses),
+        "wrongly_declined": _share(statuses.get("declined", 0), len(inscope)),
+        "out_of_scope": len(oos),
+        "out_of_scope_not_answered": _share(sum(r["status"] != "answered" for r in oos), len(oos)),
+        "out_of_scope_declined": _share(sum(r["status"] == "declined" for r in oos), len(oos)),
+        "smalltalk": len(small),
+        "smalltalk_recognised": _share(sum(r["status"] == "smalltalk" for r in small), len(small)),
+        "by_language": {k: stats(v) for k, v in sorted(by_lang.items())},
+        "by_kind": {k: stats(v) for k, v in sorted(by_kind.items())},
+        "confused": [{"expected": a, "got": b, "count": n} for (a, b), n in confused.most_common(12)],
+        "misses": [{"q": r["item"].q, "expected": list(r["item"].topics), "got": r["topics"][:3], "status": r["status"]}
+                   for r in inscope if not hit(r, 1)],
+        "answered_out_of_scope": [{"q": r["item"].q, "got": r["topics"][:1], "score": round(r["top"], 3)}
+                                  for r in oos if r["status"] == "answered"],
+    }
+
+
+def report(s: dict) -> str:
+    """The human-readable summary `awardbot eval` prints."""
+    def pct(x):
+        return "-" if x is None else f"{100 * x:5.1f}%"
+
+    lines = [
+        f"questions: {s['questions']} ({s['in_scope']} in scope, {s['out_of_scope']} out of scope, "
+        f"{s['smalltalk']} small talk)",
+        f"top-1 accuracy (in scope)          {pct(s['top1'])}",
+        f"top-3 accuracy (in scope)          {pct(s['top3'])}",
+        f"answered and correct (in scope)    {pct(s['answered_correctly'])}",
+        f"in scope wrongly declined          {pct(s['wrongly_declined'])}   statuses: {s['in_scope_status']}",
+        f"out of scope not answered          {pct(s['out_of_scope_not_answered'])}"
+        f"   (declined outright {pct(s['out_of_scope_declined'])})",
+        f"small talk recognised              {pct(s['smalltalk_recognised'])}",
+        "",
+        "by language:",
+    ]
+    for name, group in (("by language", s["by_language"]), ("by kind", s["by_kind"])):
+        if name == "by kind":
+            lines += ["", "by kind:"]
+        for k, v in group.items():
+            parts = [f"{k:<12} n={v['questions']:<4}"]
+            if "top1" in v:
+                parts.append(f"top1 {pct(v['top1'])} top3 {pct(v['top3'])} declined {pct(v['wrongly_declined'])}")
+            if "not_answered" in v:
+                parts.append(f"oos not answered {pct(v['not_answered'])}")
+            if "recognised" in v:
+                parts.append(f"small talk {pct(v['recognised'])}")
+            lines.append("  " + "  ".join(parts))
+    if s["confused"]:
+        lines += ["", "most confused topic pairs (expected → got):"]
+        lines += [f"  {c['count']:>3}  {c['expected']} → {c['got']}" for c in s["confused"]]
+    return "\n".join(lines)
+
+
+def calibrate(answerer: Answerer, items: list[Item]) -> tuple[Thresholds, dict]:
+    """Search the thresholds that decline the most out-of-scope questions while keeping in-scope
+    questions answered: maximise answered-correctly + out-of-scope-not-answered, subject to the
+    development targets (wrongly declined ≤ 5 %, out of scope not answered ≥ 90 %)."""
+    base = answerer.thresholds
+    best, best_key = base, None
+    grid = [round(0.05 + 0.01 * i, 2) for i in range(46)]
+    for unsure in grid:
+        for ans_t in grid:
+            if ans_t < unsure:
+                continue
+            for oos_t in (0.2, 0.25, 0.3, 0.35, 0.4):
+                answerer.thresholds = Thresholds(answer=ans_t, unsure=unsure, out_of_scope=oos_t)
+                s = run(answerer, items)
+                ok = (s["wrongly_declined"] or 0) <= 0.05 and (s["out_of_scope_not_answered"] or 0) >= 0.9
+                key = (ok, (s["answered_correctly"] or 0) + (s["out_of_scope_not_answered"] or 0))
+                if best_key is None or key > best_key:
+                    best, best_key = answerer.thresholds, key
+    answerer.thresholds = best
+    return best, run(answerer, items)

@@ -1,0 +1,115 @@
+"""Question answering replies: an answer, "did you mean", an honest decline, and knowledge entries."""
+
+from __future__ import annotations
+
+from bot.answers import MAX_QUESTION, Answer
+from bot.knowledge import Entry
+from bot.replies import Button, Reply, Text, reply
+from bot.texts import t
+
+RELATED_BUTTONS = 3
+
+
+def answer_question(turn, text: str) -> list[Reply]:
+    """Answer a free-text question; the chat channels always record it in the question log."""
+    ans: Answer = turn.core.knowledge.answerer.answer(text, lang=turn.lang)
+    best = ans.best
+    qid = turn.core.store.log_question(
+        turn.user_id, turn.channel, turn.lang, text[:MAX_QUESTION], ans.status,
+        best.entry.id if best else None, best.entry.topic if best else None,
+        round(best.score, 4) if best else None,
+    )
+    if ans.status == "smalltalk":
+        return [reply(t("st_" + ans.reason, turn.lang), kind="smalltalk")]
+    if ans.status == "answered":
+        return [entry_reply(turn, best.entry, qid)]
+    if ans.status == "unsure":
+        buttons = [[Button(c.entry.title[turn.lang], f"e:{c.entry.id}:{qid}")] for c in ans.candidates[:3]]
+        return [reply(t("unsure", turn.lang), buttons, kind="unsure")]
+    return [declined_reply(turn, ans)]
+
+
+def declined_reply(turn, ans: Answer) -> Reply:
+    lang = turn.lang
+    if ans.reason == "empty":
+        return reply(t("empty", lang), kind="declined")
+    if ans.reason == "too_long":
+        return reply(t("too_long", lang, length=len(ans.question), limit=MAX_QUESTION), kind="declined")
+    menu = [[Button(t("btn_quiz", lang), "menu:quiz"), Button("📚 /topics", "menu:topics")]]
+    if ans.reason == "out_of_scope" and ans.redirect is not None:
+        text = Text().add(ans.redirect.answer[lang]).nl(2).i(t("out_of_scope_tail", lang))
+        return reply(text, menu, kind="declined")
+    groups = "\n".join(f"• {g.name[lang]}" for g in turn.core.kb.groups.values() if g.in_scope)
+    return reply(t("declined", lang, groups=groups), menu, kind="declined")
+
+
+def _header(entry: Entry, lang: str) -> str:
+    parts = []
+    if entry.clause:
+        parts.append(t("clause_line", lang, clause=entry.clause))
+    if entry.points:
+        parts.append(t("points_verified" if entry.points_verified else "points_cited", lang, points=entry.points))
+    return " · ".join(parts)
+
+
+def _related_buttons(turn, entry: Entry, qid: int) -> list[list[Button]]:
+    kb = turn.core.kb
+    rows = []
+    for rid in entry.related[:RELATED_BUTTONS]:
+        if rid in kb.entries:
+            rows.append([Button("↪ " + kb.entries[rid].title[turn.lang], f"e:{rid}:{qid}")])
+    return rows
+
+
+def _has_more(entry: Entry) -> bool:
+    return any((entry.details, entry.evidence, entry.pitfalls, entry.first_step))
+
+
+def entry_reply(turn, entry: Entry, qid: int = 0) -> Reply:
+    """The short answer: title, clause and points, the answer, then read-more, related and feedback."""
+    lang = turn.lang
+    text = Text().b(entry.title[lang]).nl()
+    header = _header(entry, lang)
+    if header:
+        text.i(header).nl()
+    text.nl().add(entry.answer[lang])
+    rows = []
+    if _has_more(entry):
+        rows.append([Button(t("btn_more", lang), f"m:{entry.id}:{qid}")])
+    rows += _related_buttons(turn, entry, qid)
+    rows.append([Button(t("btn_up", lang), f"f:{entry.id}:{qid}:1"), Button(t("btn_down", lang), f"f:{entry.id}:{qid}:0")])
+    return reply(text, rows, kind="answer")
+
+
+def more_reply(turn, entry: Entry, qid: int = 0) -> Reply:
+    """The "read more" body: details, evidence checklist, weaknesses, first step and sources."""
+    lang = turn.lang
+    text = Text().b(entry.title[lang]).nl(2)
+    if entry.details:
+        text.add(entry.details[lang]).nl(2)
+    for key, items in (("evidence", entry.evidence), ("pitfalls", entry.pitfalls)):
+        if items:
+            text.b(t(key, lang)).nl().bullets(items[lang]).nl()
+    if entry.first_step:
+        text.b(t("first_step", lang)).add(" " + entry.first_step[lang]).nl(2)
+    text.i(t("sources", lang) + " " + "; ".join(entry.sources))
+    return reply(text, _related_buttons(turn, entry, qid), kind="more")
+
+
+def topics_reply(turn) -> Reply:
+    """Every in-scope group with its main topics as buttons: what the assistant can explain."""
+    lang = turn.lang
+    kb = turn.core.kb
+    text = Text().b(t("topics", lang)).nl()
+    rows = []
+    for group in kb.groups.values():
+        if not group.in_scope:
+            continue
+        ids = [e for tid, es in kb.by_topic.items() if tid.split(".")[0] == group.id for e in es]
+        text.nl().b(group.name[lang]).nl()
+        text.add("、".join(kb.entries[e].title[lang] for e in ids) if lang == "zh"
+                 else "; ".join(kb.entries[e].title[lang] for e in ids)).nl()
+        if group.start:
+            rows.append([Button(group.name[lang], f"e:{group.start}:0")])
+    text.nl().i(t("topics_tail", lang))
+    return reply(text, rows, kind="topics")

@@ -1,0 +1,63 @@
+"""Presenting a scored quiz result: text, the radar chart, and the change since the last attempt."""
+
+from __future__ import annotations
+
+from bot import chart
+from bot.quizbank import QuizBank
+from bot.replies import Text
+from bot.texts import t
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
+def _signed(x: float) -> str:
+    return ("+" if x > 0 else "") + _fmt(x)
+
+
+def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = None,
+                previous_date: str = "", previous_mode: str = "") -> Text:
+    mode = t("mode_" + result["mode"], lang)
+    text = Text().b(t("result_title", lang, mode=mode)).nl()
+    text.b(t("result_total", lang, total=_fmt(result["total"]))).nl(2)
+    for cat_id, cat in bank.categories.items():
+        c = result["categories"][cat_id]
+        name = cat.name[lang]
+        if c["score_pct"] is None:
+            text.add("• " + t("result_line_none", lang, name=name)).nl()
+        else:
+            text.add("• " + t("result_line", lang, name=name, pct=_fmt(c["score_pct"]), level=c["level"],
+                              level_name=c["level_name"], points=_fmt(c["points"]), max=c["max_points"])).nl()
+    if result["partial"]:
+        missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
+        sep = "、" if lang == "zh" else ", "
+        text.nl().i(t("result_partial", lang, cats=sep.join(missing))).nl()
+    if result["unknown"]:
+        text.add(t("result_unknown", lang, n=result["unknown"])).nl()
+    if result["strongest"] and result["weakest"] and result["strongest"] != result["weakest"]:
+        text.nl().add(t("result_strong_weak", lang, strong=bank.categories[result["strongest"]].name[lang],
+                        weak=bank.categories[result["weakest"]].name[lang])).nl()
+    if change:
+        text.nl().b(t("result_change", lang, date=previous_date[:10])).nl()
+        parts = [f"{bank.categories[c].name[lang]} {_signed(d)}" for c, d in change["categories"].items()]
+        parts.append(t("result_change_total", lang, delta=_signed(change["total"])))
+        text.add(("；" if lang == "zh" else "; ").join(parts)).nl()
+        if not change["comparable"]:
+            text.i(t("result_change_mode", lang, mode=t("mode_" + previous_mode, lang))).nl()
+    if result["recommendations"]:
+        text.nl().b(t("result_recs", lang)).nl()
+        for i, rec in enumerate(result["recommendations"], 1):
+            text.add(f"{i}. ").b(rec["title"]).add(" — " + rec["why"]).nl()
+    text.nl().i(t("result_disclaimer", lang))
+    return text
+
+
+def result_chart(bank: QuizBank, result: dict, lang: str, previous: dict | None = None) -> bytes:
+    cats = list(bank.categories.values())
+    labels = [c.name[lang] for c in cats]
+    values = [result["categories"][c.topic]["score_pct"] for c in cats]
+    before = [previous["categories"].get(c.topic, {}).get("score_pct") for c in cats] if previous else None
+    title = t("chart_title", lang) + f"  {_fmt(result['total'])}/1000"
+    return chart.radar_png(labels, values, title, previous=before,
+                           legend=(t("chart_now", lang), t("chart_before", lang)))

@@ -1,0 +1,81 @@
+"""Recognise greetings, thanks, farewells, "who are you" and acknowledgements.
+
+Only a message that is *entirely* small talk counts: "你好，战略部署怎么写" is a question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PATTERNS = {
+    "greeting": [
+        r"(你|您)好(呀|啊|哇|吗)?", r"嗨", r"哈喽", r"哈啰", r"(早上|上午|中午|下午|晚上)好", r"早安?", r"在吗", r"在不在",
+        r"大家好", r"hi+", r"hello+( there)?", r"hey+( there)?", r"good (morning|afternoon|evening|day)",
+        r"morning", r"yo", r"greetings", r"hiya", r"howdy", r"你好啊?机器人", r"(hi|hello) bot",
+        r"how are you( doing| today)?", r"what'?s up", r"sup", r"你好吗", r"最近好吗",
+    ],
+    "thanks": [
+        r"(谢谢|多谢|感谢|谢啦|谢了)(你|您|啦|了|哈)?(的帮助|帮忙)?", r"非常感谢(你|您)?", r"太感谢(你|您)?了", r"辛苦(你)?了",
+        r"thanks?( you)?( so much| very much| a lot| again)?", r"thx", r"ty", r"cheers", r"many thanks",
+        r"(ok|okay|great|cool|perfect|nice),? thanks?( you)?", r"thanks?,? (that|this) (helps|helped)",
+        r"appreciate it", r"好的?谢谢", r"明白了?,?谢谢",
+    ],
+    "bye": [
+        r"再见", r"拜拜", r"回见", r"下次见", r"晚安", r"先这样", r"bye+", r"good ?bye", r"see (you|ya)( later)?",
+        r"bye for now", r"have a nice day", r"good night", r"later",
+    ],
+    "identity": [
+        r"你是(谁|什么|啥)", r"你叫(什么|啥)(名字)?", r"你是(机器人|人|ai|真人|人工智能)(吗|么|嘛)?", r"你是不是(机器人|真人)",
+        r"(who|what) are you", r"are you (a )?(bot|robot|human|real|person|ai)", r"what'?s your name",
+        r"who (made|built|created) you", r"谁(开发|做|创建)了你", r"你是哪个(公司|单位)的",
+    ],
+    "ack": [
+        r"好的?(呀|啊|吧)?", r"嗯+", r"行", r"可以", r"ok+", r"okay", r"明白(了)?", r"知道了", r"收到", r"了解",
+        r"got it", r"i see", r"understood", r"alright", r"sure", r"fine", r"k",
+    ],
+    "praise": [
+        r"(你)?(真|太|好)?(棒|厉害|牛|赞)(了|啊|呀)?", r"不错(嘛|哦)?", r"很好", r"great", r"awesome", r"nice",
+        r"cool", r"perfect", r"excellent", r"good (bot|job)", r"well done", r"amazing", r"wow",
+    ],
+}
+_COMPILED = {kind: re.compile("(?:" + "|".join(ps) + ")") for kind, ps in _PATTERNS.items()}
+_LEADING_GREETING = re.compile(r"^(?:hi|hello|hey|你好|您好|嗨|哈喽)\s*")
+_STRIP = re.compile(r"[\W_]+")
+_SPLIT = re.compile(r"[,，。.!！?？~～、;；:：…\n]+")
+# "hi, thanks" → the most telling kind: thanks and farewells outrank a greeting or an "ok".
+_PRIORITY = ("identity", "thanks", "bye", "greeting", "praise", "ack")
+
+
+def _kind_of(piece: str) -> list[str] | None:
+    """Kinds of one punctuation-free piece: itself, or a leading greeting plus the rest."""
+    words = " ".join(_STRIP.sub(" ", piece).split())
+    for kind, rx in _COMPILED.items():
+        if rx.fullmatch(words):
+            return [kind]
+    rest = _LEADING_GREETING.sub("", words, count=1)
+    if rest != words and rest:
+        inner = _kind_of(rest)
+        return ["greeting", *inner] if inner else None
+    return None
+
+
+def classify(text: str) -> str | None:
+    """The small-talk kind of a whole message ("greeting", "thanks", ...), or None for anything else.
+
+    Every piece between punctuation must be small talk: "hi, thanks" is, "hi, 4.2 怎么写" is not.
+    """
+    text = unicodedata.normalize("NFKC", text).lower().strip()
+    if not text or len(text) > 60:
+        return None
+    if not _STRIP.sub("", text) and any(unicodedata.category(ch) == "So" for ch in text):
+        return "ack"  # 👍 🙏 and other emoji-only replies
+    kinds: list[str] = []
+    for piece in _SPLIT.split(text):
+        if not _STRIP.sub("", piece):
+            continue  # punctuation or emoji only
+        found = _kind_of(piece)
+        if found is None:
+            return None
+        kinds.extend(found)
+    return next((k for k in _PRIORITY if k in kinds), None)
