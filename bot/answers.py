@@ -67,7 +67,7 @@ class Answerer:
         inside = [Candidate(self.kb.entries[e], s) for e, s in ranked if self.kb.entries[e].in_scope]
         outside = [Candidate(self.kb.entries[e], s) for e, s in ranked if not self.kb.entries[e].in_scope]
         candidates = tuple(inside[:k])
-        kind = smalltalk.classify(stripped)
+        kind = smalltalk.classify(self.retriever.analyzer.normalize.basic(stripped))
         if kind:
             return Answer(question, lang, "smalltalk", candidates, reason=kind)
         top_in = inside[0].score if inside else 0.0

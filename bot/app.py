@@ -28,11 +28,11 @@ class Knowledge:
     answerer: Answerer
 
 
-def load_knowledge(directory: Path, cache_dir: Path | None, thresholds: Thresholds = Thresholds()) -> Knowledge:
+def load_knowledge(directory: Path, cache_dir: Path | None, thresholds: Thresholds | None = None) -> Knowledge:
     """Validate, index and wrap a knowledge directory; raises KnowledgeError if it is broken."""
     kb = knowledge_mod.load(directory)
     retriever = build_retriever(kb, cache_dir)
-    return Knowledge(kb, Answerer(kb, retriever, thresholds))
+    return Knowledge(kb, Answerer(kb, retriever, thresholds or Thresholds()))
 
 
 class Core:

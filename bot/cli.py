@@ -9,6 +9,9 @@ from pathlib import Path
 
 from bot import __version__
 
+# Update types the bot handles (allowed_updates): messages, edits, buttons and inline queries.
+Update_ALL = ["message", "edited_message", "callback_query", "inline_query"]
+
 
 class CliError(Exception):
     """A user-facing failure: printed as one line, exit code `code`."""
@@ -100,6 +103,70 @@ def cmd_ask(args) -> int:
         core.close()
 
 
+def _answers_arg(raw: str) -> dict:
+    text = raw
+    if raw.startswith("@"):
+        try:
+            text = Path(raw[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot read answers file {raw[1:]}: {exc.strerror}") from exc
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"--answers is not valid JSON: {exc.msg} at position {exc.pos}") from exc
+    return value
+
+
+def cmd_quiz(args) -> int:
+    from bot import quiz
+
+    settings = _settings(args)
+    if args.list:
+        core = _core(settings, open_store=False)
+        bank = core.kb.quiz
+        mode = args.mode or "full"
+        rows = [{"id": q.id, "category": q.category, "item": q.item, "dimension": q.dimension,
+                 "options": q.option_count, "unknown_option": q.unknown_index,
+                 "text": q.text[args.lang]} for q in (bank.questions[i] for i in bank.modes[mode])]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            for r in rows:
+                print(f"{r['id']:<24} {r['category']:<16} {r['item'] or '':<6} {r['dimension']:<12} {r['text']}")
+        return 0
+    if args.answers is not None:
+        answers = _answers_arg(args.answers)
+        core = _core(settings, open_store=False)
+        try:
+            mode = quiz.validate_answers(core.kb.quiz, answers, args.mode)
+        except quiz.QuizInputError as exc:
+            raise CliError(str(exc)) from exc
+        result = quiz.score(core.kb, mode, answers, args.lang)
+        if args.chart:
+            from bot import results
+
+            Path(args.chart).write_bytes(results.result_chart(core.kb.quiz, result, args.lang))
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            from bot import results
+
+            print(results.result_text(core.kb.quiz, result, args.lang).plain)
+        if args.chart:
+            print(f"chart: {Path(args.chart).resolve()}", file=sys.stderr if args.json else sys.stdout)
+        return 0
+    from bot.adapters.console import Console
+    from bot.dialogue import Dialogue
+
+    core = _core(settings)
+    try:
+        console = Console(Dialogue(core), _out_dir(settings), user=f"console:{args.user}")
+        first = "/quiz " + args.mode if args.mode else "/quiz"
+        return console.run(first=first, stop_on="quiz_chart")
+    finally:
+        core.close()
+
+
 def default_eval_file() -> Path:
     return Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
 
@@ -133,6 +200,70 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def _token(args) -> str:
+    import os
+
+    path = args.token_file or os.environ.get("AWARDBOT_TOKEN_FILE")
+    if path:
+        try:
+            token = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CliError(f"cannot read the token file {path}: {exc.strerror}") from exc
+    else:
+        token = os.environ.get("AWARDBOT_TOKEN", "").strip()
+    if not token:
+        raise CliError("no Telegram token: set AWARDBOT_TOKEN or pass --token-file FILE (see README: @BotFather)")
+    if ":" not in token or any(c.isspace() for c in token):
+        raise CliError("the Telegram token looks malformed: expected the form 123456:ABC-DEF… from @BotFather")
+    return token
+
+
+def cmd_telegram(args) -> int:
+    import os
+    from urllib.parse import urlparse
+
+    from bot.logs import setup_logging
+
+    settings = _settings(args)
+    token = _token(args)
+    setup_logging(settings.log_level, secrets=[token])
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.adapters import telegram as tg
+
+    options = tg.TelegramOptions(
+        token=token,
+        base_url=args.api_base_url or os.environ.get("AWARDBOT_API_BASE_URL") or None,
+        concurrent_updates=args.concurrency,
+        connection_pool=max(args.concurrency * 2, 8),
+        rate_limit=args.rate_limit,
+        reminder_check_seconds=args.reminder_check,
+    )
+    core = _core(settings)
+    app = tg.build_application(core, options)
+    webhook_url = args.webhook_url or os.environ.get("AWARDBOT_WEBHOOK_URL")
+    try:
+        if webhook_url:
+            secret = tg.webhook_secret(args.webhook_secret or os.environ.get("AWARDBOT_WEBHOOK_SECRET"))
+            setup_logging(settings.log_level, secrets=[token, secret])
+            app.run_webhook(
+                listen=args.listen or os.environ.get("AWARDBOT_LISTEN") or "127.0.0.1",
+                port=int(args.port or os.environ.get("AWARDBOT_PORT") or 8443),
+                url_path=urlparse(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url, secret_token=secret,
+                drop_pending_updates=args.drop_pending_updates, allowed_updates=Update_ALL)
+        else:
+            app.run_polling(drop_pending_updates=args.drop_pending_updates, allowed_updates=Update_ALL,
+                            bootstrap_retries=3)
+    except InvalidToken as exc:
+        raise CliError("Telegram rejected the token (InvalidToken): check AWARDBOT_TOKEN with @BotFather") from exc
+    except NetworkError as exc:
+        raise CliError(f"cannot reach the Telegram Bot API: {exc}", code=1) from exc
+    finally:
+        core.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="awardbot",
@@ -161,6 +292,32 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
     sp.add_argument("--record", action="store_true", help="record the questions in the question log")
     sp.add_argument("--db", metavar="FILE", help="SQLite file for --record (env AWARDBOT_DB)")
+
+    sp = add("quiz", cmd_quiz, "take the diagnostic quiz in the console, or score answers given as JSON")
+    sp.add_argument("--mode", choices=("quick", "full"), help="quick (14 questions) or full (33)")
+    sp.add_argument("--list", action="store_true", help="print the question bank")
+    sp.add_argument("--answers", metavar="JSON", help="score without a conversation: {question id: option index} "
+                    "inline or @file.json")
+    sp.add_argument("--chart", metavar="FILE.png", help="with --answers: write the radar chart to FILE.png")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp.add_argument("--lang", choices=("zh", "en"), default="en", help="language of names in the output")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
+    sp.add_argument("--user", default="local", help="console user name (default: local)")
+
+    sp = add("telegram", cmd_telegram, "run the Telegram bot (long polling, or a webhook with --webhook-url)")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
+    sp.add_argument("--token-file", metavar="FILE", help="read the bot token from FILE (else env AWARDBOT_TOKEN)")
+    sp.add_argument("--webhook-url", metavar="URL", help="public HTTPS URL: run a webhook instead of polling")
+    sp.add_argument("--listen", metavar="ADDR", help="webhook listen address (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, metavar="N", help="webhook port (default 8443)")
+    sp.add_argument("--webhook-secret", metavar="TEXT", help="secret token checked on every delivery "
+                    "(env AWARDBOT_WEBHOOK_SECRET; generated when not given, never logged)")
+    sp.add_argument("--drop-pending-updates", action="store_true", help="discard updates that arrived while down")
+    sp.add_argument("--api-base-url", metavar="URL", help="Bot API base URL, e.g. http://127.0.0.1:8081/bot")
+    sp.add_argument("--concurrency", type=int, default=16, metavar="N", help="updates handled at once (default 16)")
+    sp.add_argument("--rate-limit", type=float, default=30.0, metavar="PER_S",
+                    help="messages per second overall (default 30, Telegram's limit; 0: only honour 429s)")
+    sp.add_argument("--reminder-check", type=float, default=60.0, metavar="SECONDS", help=argparse.SUPPRESS)
 
     sp = add("eval", cmd_eval, "measure retrieval and answer decisions on a question set")
     sp.add_argument("file", nargs="?", metavar="FILE", help="question set (default tests/eval/questions.yaml)")

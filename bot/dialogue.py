@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from bot import qa, quizflow
 from bot.app import Core
 from bot.replies import Button, Reply, reply
-from bot.texts import LANGS, t
 from bot.textnorm import language_of
+from bot.texts import LANGS, t
 
 # The commands every user can send, in menu order (admin commands are added by the operations layer).
 COMMANDS = ("start", "help", "quiz", "lang", "topics", "history", "privacy", "mydata", "delete", "cancel")
@@ -193,7 +193,7 @@ class Dialogue:
         return [qa.more_reply(turn, entry, qid)] if entry and qid is not None else None
 
     def btn_f(self, turn: Turn, rest: str):
-        entry_id, raw_qid, vote = (rest.split(":") + ["", ""])[:3]
+        entry_id, raw_qid, vote = [*rest.split(":"), "", ""][:3]
         qid = self._qid(turn, raw_qid)
         if entry_id not in self.core.kb.entries or qid is None or vote not in ("0", "1"):
             return None

@@ -90,3 +90,32 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("session_id", "quiz_sessions", "id"), ("user_id", "users", "id")],
     )
     db["quiz_results"].create_index(["user_id", "finished_at"])
+
+
+@migrations()
+def m002_teams_and_peer_benchmark(db: Database) -> None:
+    """Team assessments and the anonymous peer benchmark (industry and size of a finished attempt)."""
+    db["teams"].create(
+        {
+            "id": str,
+            "name": str,
+            "owner_id": str,
+            "token": str,  # the unguessable part of the /start team_<token> link
+            "status": str,  # open | closed
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("owner_id", "users", "id")],
+    )
+    db["teams"].create_index(["token"], unique=True)
+    db["team_members"].create(
+        {"team_id": str, "user_id": str, "role": str, "joined_at": str},
+        pk=("team_id", "user_id"),
+        foreign_keys=[("team_id", "teams", "id"), ("user_id", "users", "id")],
+    )
+    db["quiz_sessions"].add_column("team_id", str)
+    db["quiz_results"].add_column("team_id", str)
+    db["quiz_results"].add_column("role", str)
+    db["quiz_results"].add_column("industry", str)
+    db["quiz_results"].add_column("size", str)
+    db["users"].add_column("pending", str)  # what the next text answers (e.g. the team role), JSON

@@ -77,7 +77,8 @@ def entry_reply(turn, entry: Entry, qid: int = 0) -> Reply:
     if _has_more(entry):
         rows.append([Button(t("btn_more", lang), f"m:{entry.id}:{qid}")])
     rows += _related_buttons(turn, entry, qid)
-    rows.append([Button(t("btn_up", lang), f"f:{entry.id}:{qid}:1"), Button(t("btn_down", lang), f"f:{entry.id}:{qid}:0")])
+    rows.append([Button(t("btn_up", lang), f"f:{entry.id}:{qid}:1"),
+                 Button(t("btn_down", lang), f"f:{entry.id}:{qid}:0")])
     return reply(text, rows, kind="answer")
 
 

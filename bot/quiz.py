@@ -119,8 +119,9 @@ def recommendations(kb, asked, answers, weakest, order, lang, minimum=3, maximum
     for q in sorted((q for q in asked if q.category == weakest), key=low_first):
         opt = answers.get(q.id)
         said = q.options[opt].text[lang] if opt is not None and opt < q.unknown_index else _UNKNOWN[lang]
-        for eid in q.entries:
-            add(eid, _WHY[lang].format(category=cat_name, said=said, advice=q.advice[lang]))
+        fresh = next((eid for eid in q.entries if eid not in used and eid in kb.entries), None)
+        if fresh:  # one recommendation per weak answer, with that answer's own advice
+            add(fresh, _WHY[lang].format(category=cat_name, said=said.rstrip("。.；;"), advice=q.advice[lang]))
     # Fewer than three distinct entries: add the category's own entries (the category, then its items).
     for eid in kb.by_topic.get(weakest, ()) + tuple(
             e for t, ids in kb.by_topic.items() if t.startswith(weakest + ".") for e in ids):

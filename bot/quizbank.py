@@ -216,7 +216,7 @@ def _modes(raw, questions, categories, problems) -> dict[str, tuple[str, ...]]:
     modes["quick"] = tuple(q for q in quick if q in questions)
     modes["full"] = tuple(questions)
     for mode, ids in modes.items():
-        per_cat = {c: 0 for c in categories}
+        per_cat = dict.fromkeys(categories, 0)
         for qid in ids:
             per_cat[questions[qid].category] += 1
         need = 1 if mode == "quick" else FULL_MIN_PER_CATEGORY

@@ -76,6 +76,10 @@ class Text:
     def spans(self) -> tuple[Span, ...]:
         return tuple(self._spans)
 
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self._spans)
+
 
 def reply(text: Text | str, buttons=(), **kwargs) -> Reply:
     spans = text.spans if isinstance(text, Text) else (Span(text),)

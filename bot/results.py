@@ -20,7 +20,7 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
                 previous_date: str = "", previous_mode: str = "") -> Text:
     mode = t("mode_" + result["mode"], lang)
     text = Text().b(t("result_title", lang, mode=mode)).nl()
-    text.b(t("result_total", lang, total=_fmt(result["total"]))).nl(2)
+    text.b(t("result_total", lang, total=round(result["total"]))).nl(2)
     for cat_id, cat in bank.categories.items():
         c = result["categories"][cat_id]
         name = cat.name[lang]
@@ -28,7 +28,7 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
             text.add("• " + t("result_line_none", lang, name=name)).nl()
         else:
             text.add("• " + t("result_line", lang, name=name, pct=_fmt(c["score_pct"]), level=c["level"],
-                              level_name=c["level_name"], points=_fmt(c["points"]), max=c["max_points"])).nl()
+                              level_name=c["level_name"], points=round(c["points"]), max=c["max_points"])).nl()
     if result["partial"]:
         missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
         sep = "、" if lang == "zh" else ", "
@@ -53,11 +53,16 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
     return text
 
 
+def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
+    """Every string drawn on the chart (the glyph test checks the font against these)."""
+    values = [result["categories"][c]["score_pct"] for c in bank.categories]
+    labels = [f"{c.name[lang]}\n{'—' if v is None else _fmt(v) + '%'}"
+              for c, v in zip(bank.categories.values(), values, strict=True)]
+    return {"labels": labels, "title": t("chart_title", lang) + f"  {round(result['total'])}/1000",
+            "legend": (t("chart_now", lang), t("chart_before", lang)), "values": values}
+
+
 def result_chart(bank: QuizBank, result: dict, lang: str, previous: dict | None = None) -> bytes:
-    cats = list(bank.categories.values())
-    labels = [c.name[lang] for c in cats]
-    values = [result["categories"][c.topic]["score_pct"] for c in cats]
-    before = [previous["categories"].get(c.topic, {}).get("score_pct") for c in cats] if previous else None
-    title = t("chart_title", lang) + f"  {_fmt(result['total'])}/1000"
-    return chart.radar_png(labels, values, title, previous=before,
-                           legend=(t("chart_now", lang), t("chart_before", lang)))
+    texts = chart_texts(bank, result, lang)
+    before = [previous["categories"].get(c, {}).get("score_pct") for c in bank.categories] if previous else None
+    return chart.radar_png(texts["labels"], texts["values"], texts["title"], previous=before, legend=texts["legend"])

@@ -1,12 +1,16 @@
 """Bilingual TF-IDF retrieval: fitted with scikit-learn, served with numpy from a cached index.
 
-Each entry is indexed as several *units*: one weighted document (title, keywords, answer, details) and
-one unit per alternate question and title. An entry's score blends its document score with its best
-question score. Units are columns of a precomputed transposed matrix, so a query costs
-`q @ XT` over the query's few terms only, whatever the size of the knowledge base.
+Each entry is indexed as several *units*, the columns of one precomputed transposed matrix XT:
 
-Fitting needs scikit-learn (about a second to import), so the fitted arrays are cached on disk, keyed by
-a hash of the knowledge files and these settings; serving imports only numpy.
+- its document: title, clause, keywords, alternate questions, answer and details, weighted by field;
+- its title in each language, scored as *coverage*: how much of the title the question contains;
+- its clause number, scored as an exact hit ("4.2.3" in the question);
+- each alternate question (and title), scored by cosine; the entry keeps its best one.
+
+One query costs `q @ XT` over the query's few terms, whatever the size of the knowledge base, then a
+blend of the unit scores per entry (see `IndexParams`). Fitting needs scikit-learn (about a second to
+import), so the fitted arrays are cached on disk, keyed by a hash of the knowledge files, these settings
+and this code; serving imports only numpy.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import logging
 import math
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -23,23 +28,35 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.textnorm import Analyzer, AnalyzerParams, Normalizer
+from bot.textnorm import CJK_RE, Analyzer, AnalyzerParams, Normalizer
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
+CLAUSE_PREFIX = re.compile(r"^\s*\d+(?:\.\d+)*\s*")
 
 
 @dataclass(frozen=True)
 class IndexParams:
-    """Field weights and blending, chosen on the development set (docs/retrieval.md)."""
+    """Weights chosen on the development set (docs/retrieval.md, benchmarks/tune_retrieval.py)."""
 
-    analyzer: AnalyzerParams = AnalyzerParams()
+    analyzer: AnalyzerParams = AnalyzerParams()  # noqa: RUF009 - a frozen, immutable default
+    # Field weights inside the document unit.
     w_title: float = 2.0
+    w_clause: float = 3.0
     w_keywords: float = 1.5
     w_questions: float = 1.5
     w_answer: float = 1.0
     w_details: float = 0.5
-    doc_share: float = 0.5  # entry score = doc_share * document + (1 - doc_share) * best question
+    # Token-type weights, applied as IDF multipliers.
+    w_char_ngram: float = 1.0
+    w_zh_unigram: float = 1.0
+    w_en_bigram: float = 1.0
+    # Entry score = doc_share * document + (1 - doc_share) * best question
+    #             + w_title_cover * title coverage + w_clause_hit * clause hit.
+    doc_share: float = 0.5
+    w_title_cover: float = 0.0
+    w_clause_hit: float = 0.2
+    ngrams_for_unknown_only: bool = False  # True: a query's correctly spelt words get no character n-grams
 
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -47,10 +64,13 @@ class IndexParams:
 
 @dataclass(frozen=True)
 class Document:
-    """What the index needs of one entry: its fields as text, both languages joined."""
+    """What the index needs of one entry: its fields as text (both languages joined)."""
 
     id: str
     title: str
+    title_zh: str
+    title_en: str
+    clause: str
     keywords: str
     questions: tuple[str, ...]
     answer: str
@@ -60,99 +80,142 @@ class Document:
 @dataclass
 class IndexArrays:
     vocabulary: dict[str, int]
-    idf: np.ndarray  # (terms,)
-    indptr: np.ndarray  # CSR of XT: one row per term, columns are units
+    idf: np.ndarray  # (terms,), token-type multipliers included
+    indptr: np.ndarray  # CSR of XT: one row per term, one column per unit
     indices: np.ndarray
     data: np.ndarray
-    doc_unit: np.ndarray  # (entries,) column of each entry's document unit
-    q_start: np.ndarray  # (entries,) first question unit of each entry (question units are contiguous)
-    unit_entry: np.ndarray  # (units,) entry of each unit
+    q_start: np.ndarray  # (entries,) first question unit of each entry; question units are contiguous
     entry_ids: list[str]
-    sublinear_tf: bool = True
+    n_units: int
 
 
 def documents_from(kb) -> list[Document]:
-    """Index documents for the in-scope and out-of-scope entries of a knowledge base."""
     docs = []
     for e in kb.entries.values():
         both = ("zh", "en")
         questions = tuple(q for lang in both for q in e.questions[lang]) + tuple(e.title[lang] for lang in both)
-        docs.append(
-            Document(
-                id=e.id,
-                title=" ".join(e.title[lang] for lang in both),
-                keywords=" ; ".join(k for lang in both for k in e.keywords[lang]),
-                questions=questions,
-                answer=" ".join(e.answer[lang] for lang in both),
-                details=" ".join(e.details[lang] for lang in both) if e.details else "",
-            )
-        )
+        docs.append(Document(
+            id=e.id,
+            title=" ".join(e.title[lang] for lang in both),
+            title_zh=CLAUSE_PREFIX.sub("", e.title["zh"]),
+            title_en=CLAUSE_PREFIX.sub("", e.title["en"]),
+            clause=e.clause or "",
+            keywords=" ; ".join(k for lang in both for k in e.keywords[lang]),
+            questions=questions,
+            answer=" ".join(e.answer[lang] for lang in both),
+            details=" ".join(e.details[lang] for lang in both) if e.details else "",
+        ))
     return docs
 
 
-def fit(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams) -> IndexArrays:
-    """Fit TF-IDF with scikit-learn over every field and build the unit matrix."""
+def term_weights(terms, params: IndexParams) -> np.ndarray:
+    """An IDF multiplier per term, by token type (see IndexParams)."""
+    out = np.ones(len(terms))
+    for i, term in enumerate(terms):
+        if term.startswith("#"):
+            out[i] = params.w_char_ngram
+        elif " " in term:
+            out[i] = params.w_en_bigram
+        elif len(term) == 1 and CJK_RE.match(term):
+            out[i] = params.w_zh_unigram
+    return out
+
+
+def _coverage_rows(texts, analyzer, vocabulary, idf):
+    """Rows whose dot product with an *unnormalised* query vector is the share of the text's IDF mass
+    (words and bigrams, no character n-grams) that the query contains."""
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for r, text in enumerate(texts):
+        terms = sorted({vocabulary[t] for t in analyzer(text) if not t.startswith("#") and t in vocabulary})
+        mass = float(sum(idf[t] ** 2 for t in terms))
+        for t in terms:
+            rows.append(r)
+            cols.append(t)
+            vals.append(idf[t] / mass)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(idf)))
+
+
+def fit_units(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams):
+    """Fit TF-IDF with scikit-learn over every field; return the vectorizer, the unit matrix (one row per
+    unit) and where each entry's question units start."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    corpus_fields = ("title", "keywords", "answer", "details")
-    corpus = [getattr(d, f) for d in docs for f in corpus_fields] + [q for d in docs for q in d.questions]
-    vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", lowercase=False)
+    fields = {"title": params.w_title, "clause": params.w_clause, "keywords": params.w_keywords,
+              "answer": params.w_answer, "details": params.w_details}
+    corpus = [getattr(d, f) for d in docs for f in fields] + [q for d in docs for q in d.questions]
+    memo: dict[str, list[str]] = {}  # each text is tokenised once, though fit and transforms see it again
+
+    def tokens(text: str) -> list[str]:
+        if text not in memo:
+            memo[text] = analyzer(text)
+        return memo[text]
+
+    vec = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, norm="l2", lowercase=False)
     vec.fit(corpus)
-    weights = {"title": params.w_title, "keywords": params.w_keywords, "answer": params.w_answer,
-               "details": params.w_details}
-    doc_rows = None
-    for f, w in weights.items():
-        part = vec.transform([getattr(d, f) for d in docs]) * w
-        doc_rows = part if doc_rows is None else doc_rows + part
-    q_texts = [" ".join(d.questions) for d in docs]
-    doc_rows = doc_rows + vec.transform(q_texts) * params.w_questions
-    doc_rows = normalize(doc_rows, norm="l2")
+    vec.idf_ = vec.idf_ * term_weights(vec.get_feature_names_out(), params)
+    vocabulary = {t: int(i) for t, i in vec.vocabulary_.items()}
+    idf = vec.idf_.astype(np.float64)
+
+    doc_rows = sum(vec.transform([getattr(d, f) for d in docs]) * w for f, w in fields.items())
+    doc_rows = normalize(doc_rows + vec.transform([" ".join(d.questions) for d in docs]) * params.w_questions)
+    title_zh = _coverage_rows([d.title_zh for d in docs], tokens, vocabulary, idf)
+    title_en = _coverage_rows([d.title_en for d in docs], tokens, vocabulary, idf)
+    clause = sparse.csr_matrix(
+        ([1.0 / idf[vocabulary[d.clause]] for d in docs if d.clause in vocabulary],
+         ([i for i, d in enumerate(docs) if d.clause in vocabulary],
+          [vocabulary[d.clause] for d in docs if d.clause in vocabulary])),
+        shape=(len(docs), len(idf)))
     q_rows = vec.transform([q for d in docs for q in d.questions])
-    units = sparse.vstack([doc_rows, q_rows]).tocsr()
+    units = sparse.vstack([doc_rows, title_zh, title_en, clause, q_rows]).tocsr()
     counts = np.array([len(d.questions) for d in docs], dtype=np.int64)
-    q_start = len(docs) + np.concatenate([[0], np.cumsum(counts)[:-1]])
-    unit_entry = np.concatenate([np.arange(len(docs)), np.repeat(np.arange(len(docs)), counts)])
+    q_start = 4 * len(docs) + np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return vec, units, q_start
+
+
+def fit(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams) -> IndexArrays:
+    """The served form of a fit: XT as CSR arrays, the vocabulary and the IDF weights."""
+    vec, units, q_start = fit_units(docs, analyzer, params)
+    vec.analyzer = analyzer  # drop the fit-time memo
+    vocabulary = {t: int(i) for t, i in vec.vocabulary_.items()}
     xt = units.T.tocsr()
     xt.sort_indices()
     return IndexArrays(
-        vocabulary={t: int(i) for t, i in vec.vocabulary_.items()},
-        idf=vec.idf_.astype(np.float64),
-        indptr=xt.indptr.astype(np.int64),
-        indices=xt.indices.astype(np.int32),
-        data=xt.data.astype(np.float64),
-        doc_unit=np.arange(len(docs), dtype=np.int64),
-        q_start=q_start.astype(np.int64),
-        unit_entry=unit_entry.astype(np.int64),
-        entry_ids=[d.id for d in docs],
+        vocabulary=vocabulary, idf=vec.idf_.astype(np.float64),
+        indptr=xt.indptr.astype(np.int64), indices=xt.indices.astype(np.int32), data=xt.data.astype(np.float64),
+        q_start=q_start.astype(np.int64), entry_ids=[d.id for d in docs], n_units=units.shape[0],
     )
 
 
 class Retriever:
-    """Scores a query against the index: `q @ XT` over the query's terms, then the doc/question blend."""
+    """Scores a query: `q @ XT` over the query's terms, then the per-entry blend of unit scores."""
 
-    def __init__(self, arrays: IndexArrays, analyzer: Analyzer, doc_share: float):
+    def __init__(self, arrays: IndexArrays, analyzer: Analyzer, params: IndexParams):
         self.a = arrays
         self.analyzer = analyzer
-        self.doc_share = doc_share
+        self.params = params
         self.n_entries = len(arrays.entry_ids)
-        self.n_units = len(arrays.unit_entry)
+        self.n_units = arrays.n_units
 
-    def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Term ids and l2-normalised TF-IDF weights of a query, exactly as sklearn's transform()."""
-        counts = Counter(t for t in self.analyzer(text) if t in self.a.vocabulary)
+    def tokens(self, text: str) -> list[str]:
+        known = self.a.vocabulary if self.params.ngrams_for_unknown_only else None
+        return [t for t in self.analyzer(text, known) if t in self.a.vocabulary]
+
+    def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """Term ids, l2-normalised TF-IDF weights (exactly sklearn's transform) and the raw norm."""
+        counts = Counter(self.tokens(text))
         if not counts:
-            return np.empty(0, dtype=np.int64), np.empty(0)
+            return np.empty(0, dtype=np.int64), np.empty(0), 0.0
         ids = np.fromiter((self.a.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        if self.a.sublinear_tf:
-            tf = 1.0 + np.log(tf)
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
         w = tf * self.a.idf[ids]
-        return ids, w / math.sqrt(float(w @ w))
+        norm = math.sqrt(float(w @ w))
+        return ids, w / norm, norm
 
-    def unit_scores(self, text: str) -> np.ndarray:
-        ids, w = self.query_vector(text)
+    def unit_scores(self, ids: np.ndarray, w: np.ndarray) -> np.ndarray:
         scores = np.zeros(self.n_units)
         a = self.a
         for t, wt in zip(ids.tolist(), w.tolist(), strict=True):
@@ -161,10 +224,17 @@ class Retriever:
         return scores
 
     def entry_scores(self, text: str) -> np.ndarray:
-        units = self.unit_scores(text)
-        doc = units[self.a.doc_unit]
-        best_q = np.maximum.reduceat(units[self.n_entries :], self.a.q_start - self.n_entries)
-        return self.doc_share * doc + (1.0 - self.doc_share) * best_q
+        ids, w, norm = self.query_vector(text)
+        if not len(ids):
+            return np.zeros(self.n_entries)
+        units = self.unit_scores(ids, w)
+        n, p = self.n_entries, self.params
+        doc = units[:n]
+        cover = np.minimum(np.maximum(units[n : 2 * n], units[2 * n : 3 * n]) * norm, 1.0)
+        clause = np.minimum(units[3 * n : 4 * n] * norm, 1.0)
+        best_q = np.maximum.reduceat(units[4 * n :], self.a.q_start - 4 * n)
+        return (p.doc_share * doc + (1.0 - p.doc_share) * best_q
+                + p.w_title_cover * cover + p.w_clause_hit * clause)
 
     def search(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """The k best entries with a positive score, best first (ties broken by entry order)."""
@@ -175,6 +245,9 @@ class Retriever:
         top = np.argpartition(-scores, k - 1)[:k] if k < self.n_entries else np.arange(self.n_entries)
         top = sorted(top.tolist(), key=lambda i: (-scores[i], i))
         return [(self.a.entry_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+ARRAY_FIELDS = ("idf", "indptr", "indices", "data", "q_start")
 
 
 class IndexCache:
@@ -195,10 +268,11 @@ class IndexCache:
             if meta.get("key") != key:
                 return None
             with np.load(base.with_suffix(".npz"), allow_pickle=False) as z:
-                arrays = {name: z[name] for name in z.files}
+                arrays = {name: z[name] for name in ARRAY_FIELDS}
         except (OSError, ValueError, KeyError):
             return None
-        return IndexArrays(vocabulary=meta["vocabulary"], entry_ids=meta["entry_ids"], **arrays)
+        return IndexArrays(vocabulary=meta["vocabulary"], entry_ids=meta["entry_ids"], n_units=meta["n_units"],
+                           **arrays)
 
     def save(self, key: str, arrays: IndexArrays) -> None:
         base = self.path(key)
@@ -206,10 +280,10 @@ class IndexCache:
             return
         try:
             base.parent.mkdir(parents=True, exist_ok=True)
-            fields = ("idf", "indptr", "indices", "data", "doc_unit", "q_start", "unit_entry")
             _atomic_write(base.with_suffix(".npz"),
-                          lambda f: np.savez(f, **{n: getattr(arrays, n) for n in fields}))
-            meta = {"key": key, "vocabulary": arrays.vocabulary, "entry_ids": arrays.entry_ids}
+                          lambda f: np.savez(f, **{n: getattr(arrays, n) for n in ARRAY_FIELDS}))
+            meta = {"key": key, "vocabulary": arrays.vocabulary, "entry_ids": arrays.entry_ids,
+                    "n_units": arrays.n_units}
             _atomic_write(base.with_suffix(".json"),
                           lambda f: f.write(json.dumps(meta, ensure_ascii=False).encode("utf-8")))
         except OSError as exc:  # a read-only cache only costs start-up time
@@ -239,14 +313,17 @@ def cache_key(fingerprint: str, params: IndexParams) -> str:
     return h.hexdigest()
 
 
+def make_analyzer(kb, params: IndexParams) -> Analyzer:
+    return Analyzer(Normalizer({v: g.canonical for g in kb.synonyms for v in g.variants}), params.analyzer)
+
+
 def build_retriever(kb, cache_dir: Path | None, params: IndexParams = IndexParams()) -> Retriever:
-    """A retriever for a knowledge base: from the cache when the knowledge is unchanged, else fitted."""
-    normalizer = Normalizer({v: g.canonical for g in kb.synonyms for v in g.variants})
-    analyzer = Analyzer(normalizer, params.analyzer)
+    """A retriever for a knowledge base: from the cache when nothing changed, else fitted and cached."""
+    analyzer = make_analyzer(kb, params)
     cache = IndexCache(cache_dir)
     key = cache_key(kb.fingerprint, params)
     arrays = cache.load(key)
     if arrays is None or arrays.entry_ids != list(kb.entries):
         arrays = fit(documents_from(kb), analyzer, params)
         cache.save(key, arrays)
-    return Retriever(arrays, analyzer, params.doc_share)
+    return Retriever(arrays, analyzer, params)

@@ -10,13 +10,15 @@ import unicodedata
 
 _PATTERNS = {
     "greeting": [
-        r"(你|您)好(呀|啊|哇|吗)?", r"嗨", r"哈喽", r"哈啰", r"(早上|上午|中午|下午|晚上)好", r"早安?", r"在吗", r"在不在",
+        r"(你|您)好(呀|啊|哇|吗)?", r"嗨", r"哈喽", r"哈啰", r"(早上|上午|中午|下午|晚上)好", r"早安?",
+        r"在吗", r"在不在",
         r"大家好", r"hi+", r"hello+( there)?", r"hey+( there)?", r"good (morning|afternoon|evening|day)",
         r"morning", r"yo", r"greetings", r"hiya", r"howdy", r"你好啊?机器人", r"(hi|hello) bot",
         r"how are you( doing| today)?", r"what'?s up", r"sup", r"你好吗", r"最近好吗",
     ],
     "thanks": [
-        r"(谢谢|多谢|感谢|谢啦|谢了)(你|您|啦|了|哈)?(的帮助|帮忙)?", r"非常感谢(你|您)?", r"太感谢(你|您)?了", r"辛苦(你)?了",
+        r"(谢谢|多谢|感谢|谢啦|谢了)(你|您|啦|了|哈)?(的帮助|帮忙)?", r"非常感谢(你|您)?", r"太感谢(你|您)?了",
+        r"辛苦(你)?了",
         r"thanks?( you)?( so much| very much| a lot| again)?", r"thx", r"ty", r"cheers", r"many thanks",
         r"(ok|okay|great|cool|perfect|nice),? thanks?( you)?", r"thanks?,? (that|this) (helps|helped)",
         r"appreciate it", r"好的?谢谢", r"明白了?,?谢谢",
@@ -26,7 +28,8 @@ _PATTERNS = {
         r"bye for now", r"have a nice day", r"good night", r"later",
     ],
     "identity": [
-        r"你是(谁|什么|啥)", r"你叫(什么|啥)(名字)?", r"你是(机器人|人|ai|真人|人工智能)(吗|么|嘛)?", r"你是不是(机器人|真人)",
+        r"你是(谁|什么|啥)", r"你叫(什么|啥)(名字)?", r"你是(机器人|人|ai|真人|人工智能)(吗|么|嘛)?",
+        r"你是不是(机器人|真人)",
         r"(who|what) are you", r"are you (a )?(bot|robot|human|real|person|ai)", r"what'?s your name",
         r"who (made|built|created) you", r"谁(开发|做|创建)了你", r"你是哪个(公司|单位)的",
     ],
@@ -39,7 +42,12 @@ _PATTERNS = {
         r"cool", r"perfect", r"excellent", r"good (bot|job)", r"well done", r"amazing", r"wow",
     ],
 }
-_COMPILED = {kind: re.compile("(?:" + "|".join(ps) + ")") for kind, ps in _PATTERNS.items()}
+# Chinese chat particles may follow any of them ("拜拜啦", "好的哈"); acknowledgements may repeat ("嗯嗯收到").
+_PARTICLES = "(?:啦|了|哈|呀|哦|噢|啊|嘛|喔|~)*"
+_COMPILED = {
+    kind: re.compile("(?:(?:" + "|".join(ps) + ")" + _PARTICLES + (r"\s?)+" if kind == "ack" else ")"))
+    for kind, ps in _PATTERNS.items()
+}
 _LEADING_GREETING = re.compile(r"^(?:hi|hello|hey|你好|您好|嗨|哈喽)\s*")
 _STRIP = re.compile(r"[\W_]+")
 _SPLIT = re.compile(r"[,，。.!！?？~～、;；:：…\n]+")
@@ -64,6 +72,7 @@ def classify(text: str) -> str | None:
     """The small-talk kind of a whole message ("greeting", "thanks", ...), or None for anything else.
 
     Every piece between punctuation must be small talk: "hi, thanks" is, "hi, 4.2 怎么写" is not.
+    Give it normalised text (simplified Chinese, lower case): the answerer does.
     """
     text = unicodedata.normalize("NFKC", text).lower().strip()
     if not text or len(text) > 60:

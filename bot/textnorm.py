@@ -14,14 +14,13 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 # A clause number (4.2.3), a Latin word (with inner / - ' +), a number, or a run of Chinese characters.
 TOKEN_RE = re.compile(rf"\d+(?:\.\d+)+|[a-z0-9]+(?:[/'+-][a-z0-9]+)*|[{CJK}]+")
-EN_STOP = frozenset(
-    """a an the and or of to in on at for by with from is are was were be been being do does did done
-    doing have has had i me my we our us you your it its this that these those what which who whom how
-    why when where can could should would will shall may might must there their they them he she his her
-    about into as if so than then too very just also any some all more most such not no nor only own same
-    s t don't doesn't isn't aren't im i'm we're pls please tell explain know want need get
-    """.split()
-)
+# Only words that carry grammar: "what can you do" must keep its meaning (measured in docs/retrieval.md).
+EN_STOP = frozenset((
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with", "from", "is", "are",
+    "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "there", "their",
+    "they", "them", "he", "she", "his", "her", "as", "if", "so", "than", "then", "too", "very", "just",
+    "also", "i", "me", "my", "s", "t", "im", "i'm", "we're", "pls", "please",
+))
 # Characters that carry grammar rather than meaning in chat questions.
 ZH_STOP = frozenset("的了吗呢吧啊呀么嘛哦哈是在和与及或就都也还又很请问我你他她它们这那个些什怎样")
 
@@ -45,6 +44,8 @@ class AnalyzerParams:
     zh_ngrams: tuple[int, ...] = (1, 2)
     en_bigrams: bool = True
     stem: bool = True
+    en_char_ngrams: tuple[int, ...] = (3, 4)  # within words: robust to typos ("leadershp")
+    zh_stop: bool = True
 
 
 class Normalizer:
@@ -52,7 +53,10 @@ class Normalizer:
 
     def __init__(self, synonyms: dict[str, str] | None = None):
         self._converter = None  # OpenCC is loaded on the first Chinese text, not at start-up
-        self._synonym_re, self._synonyms = _synonym_matcher(synonyms or {})
+        self._synonyms = dict(synonyms or {})
+        # Longest first, so "鲍德里奇奖" is folded before any shorter variant inside it.
+        self._variants = sorted(self._synonyms, key=len, reverse=True)
+        self._patterns: dict[tuple[str, ...], re.Pattern] = {}
 
     def _t2s(self, text: str) -> str:
         if self._converter is None:
@@ -67,22 +71,21 @@ class Normalizer:
             text = self._t2s(text)
         return text
 
+    def _fold(self, text: str) -> str:
+        # A plain substring test first: most texts contain no variant, and one big alternation regex
+        # scanned over long entry texts cost seconds per fit.
+        present = tuple(v for v in self._variants if v in text)
+        if not present:
+            return text
+        pattern = self._patterns.get(present)
+        if pattern is None:
+            parts = [re.escape(v) if CJK_RE.search(v) else rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])"
+                     for v in present]  # Latin variants match whole words; Chinese ones anywhere
+            pattern = self._patterns[present] = re.compile("|".join(parts))
+        return pattern.sub(lambda m: " " + self._synonyms[m.group(0)] + " ", text)
+
     def __call__(self, text: str) -> str:
-        text = self.basic(text)
-        if self._synonym_re is not None:
-            text = self._synonym_re.sub(lambda m: " " + self._synonyms[m.group(0)] + " ", text)
-        return text
-
-
-def _synonym_matcher(synonyms: dict[str, str]):
-    if not synonyms:
-        return None, {}
-    parts = []
-    for variant in sorted(synonyms, key=len, reverse=True):
-        escaped = re.escape(variant)
-        # Latin variants match whole words; Chinese ones match anywhere.
-        parts.append(escaped if CJK_RE.search(variant) else rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
-    return re.compile("|".join(parts)), synonyms
+        return self._fold(self.basic(text))
 
 
 class Analyzer:
@@ -92,7 +95,9 @@ class Analyzer:
         self.normalize = normalizer
         self.params = params
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str, known=None) -> list[str]:
+        """Tokens of `text`. With `known` (a vocabulary), an English word that is known as a whole gets
+        no character n-grams: they are there to catch misspelt words, not to amplify correct ones."""
         p = self.params
         tokens: list[str] = []
         prev_word = None
@@ -102,7 +107,7 @@ class Analyzer:
                 prev_word = None
                 for n in p.zh_ngrams:
                     if n == 1:
-                        tokens.extend(ch for ch in run if ch not in ZH_STOP)
+                        tokens.extend(ch for ch in run if not (p.zh_stop and ch in ZH_STOP))
                     else:
                         tokens.extend(run[i : i + n] for i in range(len(run) - n + 1))
                 continue
@@ -111,6 +116,10 @@ class Analyzer:
                 continue
             word = _stem(run) if p.stem else run
             tokens.append(word)
+            if p.en_char_ngrams and len(run) > 3 and run.isalpha() and (known is None or word not in known):
+                padded = f"<{run}>"
+                tokens.extend("#" + padded[i : i + n] for n in p.en_char_ngrams
+                              for i in range(len(padded) - n + 1))
             if p.en_bigrams and prev_word is not None:
                 tokens.append(prev_word + " " + word)
             prev_word = word

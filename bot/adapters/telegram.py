@@ -1,0 +1,310 @@
+"""The Telegram adapter (python-telegram-bot v22): Update → Event, replies → messages and keyboards.
+
+No conversation logic lives here: every decision is the dialogue core's. The core is kept in
+`bot_data`, the store is closed in `post_shutdown`, and one error handler logs and apologises.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram_render import split_spans, to_html
+from bot.app import Core
+from bot.dialogue import COMMANDS, Dialogue, Event
+from bot.replies import Reply
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+CORE = "core"
+DIALOGUE = "dialogue"
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    token: str
+    base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot (the token is appended)
+    concurrent_updates: int = 16  # bounded: 256 in flight tripled PTB's CPU per update
+    connection_pool: int = 32  # larger than concurrent_updates, so sends never wait for a connection
+    rate_limit: float = 30.0  # messages per second overall (Telegram's limit); 0: only honour 429s
+    reminder_check_seconds: float = 60.0
+    purge_check_seconds: float = 6 * 3600.0
+
+
+def file_url_for(base_url: str) -> str:
+    """The file URL that goes with a Bot API base URL: …/bot → …/file/bot."""
+    base = base_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
+
+
+def build_application(core: Core, options: TelegramOptions) -> Application:
+    """The one factory: a bounded, rate-limited Application with every handler registered."""
+    builder = (
+        ApplicationBuilder()
+        .token(options.token)
+        .concurrent_updates(options.concurrent_updates)
+        .connection_pool_size(options.connection_pool)
+        .rate_limiter(AIORateLimiter(overall_max_rate=options.rate_limit, max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if options.base_url:
+        builder = builder.base_url(options.base_url).base_file_url(file_url_for(options.base_url))
+    app = builder.build()
+    app.bot_data[CORE] = core
+    app.bot_data[DIALOGUE] = Dialogue(core)
+    app.bot_data["options"] = options
+    edited = filters.UpdateType.EDITED
+    app.add_handler(MessageHandler(filters.COMMAND & ~edited, on_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~edited, on_text))
+    app.add_handler(MessageHandler(edited, on_edited))
+    app.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~edited & ~filters.StatusUpdate.ALL, on_other))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(InlineQueryHandler(on_inline))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    for lang in ("zh", "en"):
+        commands = [BotCommand(c, t("cmd_" + c, lang)[:256]) for c in COMMANDS if c != "start"]
+        await app.bot.set_my_commands(commands, language_code=lang)
+    await app.bot.set_my_commands([BotCommand(c, t("cmd_" + c, "en")[:256]) for c in COMMANDS if c != "start"])
+    options: TelegramOptions = app.bot_data["options"]
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_send_reminders, interval=options.reminder_check_seconds, first=1.0,
+                                    name="reminders")
+        app.job_queue.run_repeating(_purge, interval=options.purge_check_seconds, first=5.0, name="purge")
+    log.info("bot @%s ready", app.bot.username)
+
+
+async def _post_shutdown(app: Application) -> None:
+    app.bot_data[CORE].close()
+    log.info("store closed")
+
+
+def _dialogue(context: ContextTypes.DEFAULT_TYPE) -> Dialogue:
+    return context.application.bot_data[DIALOGUE]
+
+
+def _event(update: Update, kind: str, text: str = "", command: str = "") -> Event:
+    user = update.effective_user
+    return Event(
+        user=f"tg:{user.id}", kind=kind, text=text, command=command, channel="telegram",
+        chat=str(update.effective_chat.id) if update.effective_chat else str(user.id),
+        lang_hint=user.language_code,
+    )
+
+
+def _is_group(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def _addressed_to_bot(update: Update, context) -> str | None:
+    """In groups, only messages that mention the bot or reply to it; the mention is removed."""
+    message = update.effective_message
+    text = message.text or ""
+    if not _is_group(update):
+        return text
+    username = f"@{context.bot.username}".lower()
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == context.bot.id:
+        return text
+    if username in text.lower():
+        start = text.lower().index(username)
+        return (text[:start] + text[start + len(username):]).strip()
+    return None
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = update.effective_message.text or ""
+    word, _, arg = text[1:].partition(" ")
+    name, _, target = word.partition("@")
+    if target and target.lower() != (context.bot.username or "").lower():
+        return  # a command for another bot in a group
+    await respond(update, context, _event(update, "command", arg.strip(), command=name))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = _addressed_to_bot(update, context)
+    if text is None:
+        return
+    await respond(update, context, _event(update, "text", text))
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if _is_group(update):
+        return
+    await respond(update, context, _event(update, "edited"))
+
+
+def _kind_of_message(update: Update) -> str:
+    m = update.effective_message
+    for kind in ("sticker", "photo", "voice", "video", "document", "location", "contact"):
+        if getattr(m, kind, None):
+            return kind
+    return "other"
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None or update.effective_user is None or _is_group(update):
+        return
+    await respond(update, context, _event(update, "other", _kind_of_message(update)))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    replies = _dialogue(context).handle(_event(update, "button", query.data or ""))
+    toast = next((r.toast for r in replies if r.toast), None)
+    try:
+        await query.answer(text=toast[:200] if toast else None)  # every press is answered, exactly once
+    except BadRequest as exc:  # the press is too old: still act on it
+        log.info("callback answer failed: %s", exc)
+    await send(update, context, [r for r in replies if r.text or r.image or r.document])
+
+
+async def respond(update: Update, context, event: Event) -> None:
+    await send(update, context, _dialogue(context).handle(event))
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                 for row in reply.buttons])
+
+
+async def send(update: Update, context, replies: list[Reply]) -> None:
+    """Send replies in order; a button's `edit` reply replaces the message that carried the button."""
+    chat_id = update.effective_chat.id
+    pressed = update.callback_query.message if update.callback_query else None
+    try:
+        for reply in replies:
+            if reply.image is not None:
+                await context.bot.send_photo(chat_id, photo=reply.image, filename=reply.image_name or "chart.png")
+                continue
+            if reply.document is not None:
+                await context.bot.send_document(chat_id, document=reply.document, filename=reply.document_name,
+                                                caption=reply.text[:1024] or None)
+                continue
+            chunks = split_spans(reply.spans)
+            edited = reply.edit and pressed is not None and len(chunks) == 1
+            if edited and await _edit(pressed, chunks[0], markup(reply)):
+                continue
+            for i, chunk in enumerate(chunks):
+                last = i == len(chunks) - 1
+                await context.bot.send_message(chat_id, to_html(chunk), parse_mode=ParseMode.HTML,
+                                               reply_markup=markup(reply) if last else None)
+    except Forbidden as exc:
+        _mark_unreachable(context, update, exc)
+
+
+async def _edit(message, spans, keyboard) -> bool:
+    try:
+        await message.edit_text(to_html(spans), parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return True  # a double press: the message already shows this
+        log.info("edit failed, sending instead: %s", exc)
+        return False
+    return True
+
+
+def _mark_unreachable(context, update: Update, exc: TelegramError) -> None:
+    """A user who blocked the bot: mark inactive once; nothing is retried."""
+    user = update.effective_user
+    log.info("user %s unreachable (%s): marked inactive", user.id if user else "?", exc)
+    if user is not None:
+        context.application.bot_data[CORE].store.update_user(f"tg:{user.id}", active=0)
+
+
+async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`@bot question` in any chat: the best matches as articles to share."""
+    query = update.inline_query
+    core: Core = context.application.bot_data[CORE]
+    text = query.query.strip()
+    lang = "zh" if (query.from_user.language_code or "").startswith("zh") else "en"
+    results = []
+    if text:
+        ans = core.knowledge.answerer.answer(text, k=5)
+        lang = ans.lang
+        entries = [c.entry for c in ans.candidates if c.score >= core.knowledge.answerer.thresholds.unsure][:5]
+    else:
+        entries = [core.kb.entries[e] for e in ("award.overview", "model.overview", "bot.quiz") if e in core.kb.entries]
+    for entry in entries:
+        body = f"<b>{to_html_text(entry.title[lang])}</b>\n\n{to_html_text(entry.answer[lang])}"
+        results.append(InlineQueryResultArticle(
+            id=entry.id[:64], title=entry.title[lang],
+            description=entry.answer[lang][:120].replace("\n", " "),
+            input_message_content=InputTextMessageContent(body[:4096], parse_mode=ParseMode.HTML)))
+    await query.answer(results, cache_time=30, is_personal=False)
+
+
+def to_html_text(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False)
+
+
+async def _send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    dialogue: Dialogue = context.application.bot_data[DIALOGUE]
+    for user, reply in dialogue.due_reminders():
+        if user.get("channel") != "telegram" or not user.get("chat_id"):
+            continue
+        try:
+            await context.bot.send_message(int(user["chat_id"]), to_html(reply.spans), parse_mode=ParseMode.HTML,
+                                           reply_markup=markup(reply))
+        except Forbidden:
+            context.application.bot_data[CORE].store.update_user(user["id"], active=0)
+        except TelegramError as exc:
+            log.warning("reminder to %s not sent: %s", user["id"], exc)
+
+
+async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    core: Core = context.application.bot_data[CORE]
+    removed = core.store.purge_questions(core.settings.retention_days)
+    if removed:
+        log.info("retention: purged %d question(s) older than %d days", removed, core.settings.retention_days)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log first, with context; then a short apology. No exception text reaches the user."""
+    user = getattr(getattr(update, "effective_user", None), "id", None)
+    log.error("error while handling an update for user %s", user, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    code = (update.effective_user.language_code if update.effective_user else None) or "zh"
+    lang = "zh" if code.startswith("zh") else "en"
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, t("error", lang))
+    except TelegramError:
+        log.warning("apology not delivered to user %s", user)
+
+
+def webhook_secret(given: str | None) -> str:
+    """The secret Telegram must send with each delivery; generated when not configured."""
+    return given or secrets.token_urlsafe(32)
