@@ -34,8 +34,13 @@ def configs():
     yield "Chinese bigrams only", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_ngrams=(2,)))
     yield "Chinese 1+2+3-grams", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_ngrams=(1, 2, 3)))
     yield "Chinese 2+3-grams", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_ngrams=(2, 3)))
+    yield "keep grammatical Chinese bigrams", dataclasses.replace(
+        base, analyzer=dataclasses.replace(a, zh_bigram_stop=False))
     yield "no Chinese stop characters", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_stop=False))
     yield "no synonyms", "nosyn"
+    yield "synonym terms not atomic", dataclasses.replace(base, analyzer=dataclasses.replace(a, atomic_terms=False))
+    for w in (0.0, 0.2, 0.5):
+        yield f"second-best question {w}", dataclasses.replace(base, w_second=w)
     for share in (0.0, 0.3, 0.7, 1.0):
         yield f"doc_share {share}", dataclasses.replace(base, doc_share=share)
     yield "equal field weights", dataclasses.replace(base, w_title=1, w_keywords=1, w_questions=1, w_answer=1,
@@ -51,10 +56,9 @@ def configs():
         yield f"English bigram weight {w}", dataclasses.replace(base, w_en_bigram=w)
     for w in (0.0, 1.0, 5.0):
         yield f"clause weight {w}", dataclasses.replace(base, w_clause=w)
-    for w in (0.1, 0.2, 0.3):
-        yield f"title coverage {w}", dataclasses.replace(base, w_title_cover=w)
     for w in (0.0, 0.1, 0.3):
         yield f"clause hit {w}", dataclasses.replace(base, w_clause_hit=w)
+    yield "n-grams in question units too", dataclasses.replace(base, ngrams_in_questions=True)
     yield "n-grams for unknown words only", dataclasses.replace(base, ngrams_for_unknown_only=True)
 
 
@@ -76,7 +80,7 @@ def main() -> int:
         syn = synonyms
         if params == "nosyn":
             params, syn = IndexParams(), {}
-        analyzer = Analyzer(Normalizer(syn), params.analyzer)
+        analyzer = Analyzer(Normalizer(syn, atomic=params.analyzer.atomic_terms), params.analyzer)
         t0 = time.perf_counter()
         arrays = fit(docs, analyzer, params)
         fit_s = time.perf_counter() - t0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import BinaryIO
 
-from bot.answers import MAX_QUESTION, Answer
+from bot.answers import LOG_LIMIT, Answer
 from bot.texts import t
 
 ASK_USER = "cli:ask"
@@ -41,7 +41,7 @@ def _answer(core, question: str, args) -> Answer:
     if args.record:
         best = ans.best
         core.store.touch_user(ASK_USER, "cli")
-        core.store.log_question(ASK_USER, "cli", ans.lang, question[:MAX_QUESTION], ans.status,
+        core.store.log_question(ASK_USER, "cli", ans.lang, question[:LOG_LIMIT], ans.status,
                                 best.entry.id if best else None, best.entry.topic if best else None,
                                 round(best.score, 4) if best else None)
     return ans

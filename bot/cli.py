@@ -218,6 +218,30 @@ def _token(args) -> str:
     return token
 
 
+def _preflight(options, token: str) -> None:
+    """Check the token with one getMe before starting, so that a rejected token or an unreachable API
+    is one clear line, not a library traceback."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.adapters.telegram import file_url_for
+
+    async def check() -> None:
+        kwargs = {"base_url": options.base_url, "base_file_url": file_url_for(options.base_url)} \
+            if options.base_url else {}
+        async with Bot(token, **kwargs):
+            pass  # initialize() calls getMe
+
+    try:
+        asyncio.run(check())
+    except InvalidToken as exc:
+        raise CliError("Telegram rejected the token (InvalidToken): check AWARDBOT_TOKEN with @BotFather") from exc
+    except (NetworkError, TelegramError) as exc:
+        raise CliError(f"cannot reach the Telegram Bot API: {str(exc).replace(token, '***')}", code=1) from exc
+
+
 def cmd_telegram(args) -> int:
     import os
     from urllib.parse import urlparse
@@ -227,6 +251,7 @@ def cmd_telegram(args) -> int:
     settings = _settings(args)
     token = _token(args)
     setup_logging(settings.log_level, secrets=[token])
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # timedelta durations: PTB 22 deprecates the int form
     from telegram.error import InvalidToken, NetworkError
 
     from bot.adapters import telegram as tg
@@ -239,6 +264,7 @@ def cmd_telegram(args) -> int:
         rate_limit=args.rate_limit,
         reminder_check_seconds=args.reminder_check,
     )
+    _preflight(options, token)
     core = _core(settings)
     app = tg.build_application(core, options)
     webhook_url = args.webhook_url or os.environ.get("AWARDBOT_WEBHOOK_URL")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answers import MAX_QUESTION, Answer
+from bot.answers import LOG_LIMIT, MAX_QUESTION, Answer
 from bot.knowledge import Entry
 from bot.replies import Button, Reply, Text, reply
 from bot.texts import t
@@ -15,7 +15,7 @@ def answer_question(turn, text: str) -> list[Reply]:
     ans: Answer = turn.core.knowledge.answerer.answer(text, lang=turn.lang)
     best = ans.best
     qid = turn.core.store.log_question(
-        turn.user_id, turn.channel, turn.lang, text[:MAX_QUESTION], ans.status,
+        turn.user_id, turn.channel, turn.lang, text[:LOG_LIMIT], ans.status,
         best.entry.id if best else None, best.entry.topic if best else None,
         round(best.score, 4) if best else None,
     )

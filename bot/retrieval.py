@@ -3,7 +3,6 @@
 Each entry is indexed as several *units*, the columns of one precomputed transposed matrix XT:
 
 - its document: title, clause, keywords, alternate questions, answer and details, weighted by field;
-- its title in each language, scored as *coverage*: how much of the title the question contains;
 - its clause number, scored as an exact hit ("4.2.3" in the question);
 - each alternate question (and title), scored by cosine; the entry keeps its best one.
 
@@ -19,9 +18,7 @@ import json
 import logging
 import math
 import os
-import re
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,8 +28,7 @@ import numpy as np
 from bot.textnorm import CJK_RE, Analyzer, AnalyzerParams, Normalizer
 
 log = logging.getLogger(__name__)
-INDEX_VERSION = "4"
-CLAUSE_PREFIX = re.compile(r"^\s*\d+(?:\.\d+)*\s*")
+INDEX_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -51,11 +47,15 @@ class IndexParams:
     w_char_ngram: float = 1.0
     w_zh_unigram: float = 1.0
     w_en_bigram: float = 1.0
-    # Entry score = doc_share * document + (1 - doc_share) * best question
-    #             + w_title_cover * title coverage + w_clause_hit * clause hit.
+    # Entry score = doc_share * document + (1 - doc_share) * question match + w_clause_hit * clause hit,
+    # where question match = (1 - w_second) * best + w_second * second-best alternate question: a soft
+    # maximum, less at the mercy of one question that happens to share a word.
     doc_share: float = 0.5
-    w_title_cover: float = 0.0
+    w_second: float = 0.4
     w_clause_hit: float = 0.2
+    # Character n-grams only in entry documents, not in each alternate question: typos still match,
+    # and a query touches far fewer postings.
+    ngrams_in_questions: bool = False
     ngrams_for_unknown_only: bool = False  # True: a query's correctly spelt words get no character n-grams
 
     def key(self) -> str:
@@ -68,8 +68,6 @@ class Document:
 
     id: str
     title: str
-    title_zh: str
-    title_en: str
     clause: str
     keywords: str
     questions: tuple[str, ...]
@@ -97,8 +95,6 @@ def documents_from(kb) -> list[Document]:
         docs.append(Document(
             id=e.id,
             title=" ".join(e.title[lang] for lang in both),
-            title_zh=CLAUSE_PREFIX.sub("", e.title["zh"]),
-            title_en=CLAUSE_PREFIX.sub("", e.title["en"]),
             clause=e.clause or "",
             keywords=" ; ".join(k for lang in both for k in e.keywords[lang]),
             questions=questions,
@@ -119,22 +115,6 @@ def term_weights(terms, params: IndexParams) -> np.ndarray:
         elif len(term) == 1 and CJK_RE.match(term):
             out[i] = params.w_zh_unigram
     return out
-
-
-def _coverage_rows(texts, analyzer, vocabulary, idf):
-    """Rows whose dot product with an *unnormalised* query vector is the share of the text's IDF mass
-    (words and bigrams, no character n-grams) that the query contains."""
-    from scipy import sparse
-
-    rows, cols, vals = [], [], []
-    for r, text in enumerate(texts):
-        terms = sorted({vocabulary[t] for t in analyzer(text) if not t.startswith("#") and t in vocabulary})
-        mass = float(sum(idf[t] ** 2 for t in terms))
-        for t in terms:
-            rows.append(r)
-            cols.append(t)
-            vals.append(idf[t] / mass)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(idf)))
 
 
 def fit_units(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams):
@@ -162,17 +142,20 @@ def fit_units(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams)
 
     doc_rows = sum(vec.transform([getattr(d, f) for d in docs]) * w for f, w in fields.items())
     doc_rows = normalize(doc_rows + vec.transform([" ".join(d.questions) for d in docs]) * params.w_questions)
-    title_zh = _coverage_rows([d.title_zh for d in docs], tokens, vocabulary, idf)
-    title_en = _coverage_rows([d.title_en for d in docs], tokens, vocabulary, idf)
     clause = sparse.csr_matrix(
         ([1.0 / idf[vocabulary[d.clause]] for d in docs if d.clause in vocabulary],
          ([i for i, d in enumerate(docs) if d.clause in vocabulary],
           [vocabulary[d.clause] for d in docs if d.clause in vocabulary])),
         shape=(len(docs), len(idf)))
     q_rows = vec.transform([q for d in docs for q in d.questions])
-    units = sparse.vstack([doc_rows, title_zh, title_en, clause, q_rows]).tocsr()
+    if not params.ngrams_in_questions:
+        is_ngram = np.array([t.startswith("#") for t in vec.get_feature_names_out()])
+        q_rows.data[is_ngram[q_rows.indices]] = 0.0
+        q_rows.eliminate_zeros()
+        q_rows = normalize(q_rows)
+    units = sparse.vstack([doc_rows, clause, q_rows]).tocsr()
     counts = np.array([len(d.questions) for d in docs], dtype=np.int64)
-    q_start = 4 * len(docs) + np.concatenate([[0], np.cumsum(counts)[:-1]])
+    q_start = 2 * len(docs) + np.concatenate([[0], np.cumsum(counts)[:-1]])
     return vec, units, q_start
 
 
@@ -199,6 +182,8 @@ class Retriever:
         self.params = params
         self.n_entries = len(arrays.entry_ids)
         self.n_units = arrays.n_units
+        self.q_offsets = arrays.q_start - 2 * self.n_entries
+        self.q_counts = np.diff(np.append(self.q_offsets, self.n_units - 2 * self.n_entries))
 
     def tokens(self, text: str) -> list[str]:
         known = self.a.vocabulary if self.params.ngrams_for_unknown_only else None
@@ -206,22 +191,32 @@ class Retriever:
 
     def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
         """Term ids, l2-normalised TF-IDF weights (exactly sklearn's transform) and the raw norm."""
-        counts = Counter(self.tokens(text))
+        counts: dict[int, int] = {}
+        vocabulary = self.a.vocabulary
+        for token in self.tokens(text):
+            i = vocabulary[token]
+            counts[i] = counts.get(i, 0) + 1
         if not counts:
             return np.empty(0, dtype=np.int64), np.empty(0), 0.0
-        ids = np.fromiter((self.a.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        w = tf * self.a.idf[ids]
+        ids = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        w = (1.0 + np.log(tf)) * self.a.idf[ids]
         norm = math.sqrt(float(w @ w))
         return ids, w / norm, norm
 
     def unit_scores(self, ids: np.ndarray, w: np.ndarray) -> np.ndarray:
-        scores = np.zeros(self.n_units)
+        """`q @ XT`: gather the postings of the query's terms at once and sum them per unit."""
         a = self.a
-        for t, wt in zip(ids.tolist(), w.tolist(), strict=True):
-            s, e = a.indptr[t], a.indptr[t + 1]
-            scores[a.indices[s:e]] += wt * a.data[s:e]
-        return scores
+        starts = a.indptr[ids]
+        lengths = a.indptr[ids + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(self.n_units)
+        # Positions of every posting: each term's run starts at its indptr entry.
+        run_start = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = run_start + np.arange(total)
+        weights = a.data[positions] * np.repeat(w, lengths)
+        return np.bincount(a.indices[positions], weights=weights, minlength=self.n_units)
 
     def entry_scores(self, text: str) -> np.ndarray:
         ids, w, norm = self.query_vector(text)
@@ -229,12 +224,23 @@ class Retriever:
             return np.zeros(self.n_entries)
         units = self.unit_scores(ids, w)
         n, p = self.n_entries, self.params
-        doc = units[:n]
-        cover = np.minimum(np.maximum(units[n : 2 * n], units[2 * n : 3 * n]) * norm, 1.0)
-        clause = np.minimum(units[3 * n : 4 * n] * norm, 1.0)
-        best_q = np.maximum.reduceat(units[4 * n :], self.a.q_start - 4 * n)
-        return (p.doc_share * doc + (1.0 - p.doc_share) * best_q
-                + p.w_title_cover * cover + p.w_clause_hit * clause)
+        scores = p.doc_share * units[:n] + (1.0 - p.doc_share) * self.question_match(units[2 * n :])
+        clause = units[n : 2 * n]
+        if clause.any():
+            scores += p.w_clause_hit * np.minimum(clause * norm, 1.0)
+        return scores
+
+    def question_match(self, q: np.ndarray) -> np.ndarray:
+        """Per entry: (1 - w_second) * best + w_second * second-best question score, vectorised."""
+        best = np.maximum.reduceat(q, self.q_offsets)
+        w2 = self.params.w_second
+        if not w2:
+            return best
+        is_best = q >= np.repeat(best, self.q_counts)
+        second = np.maximum.reduceat(np.where(is_best, -np.inf, q), self.q_offsets)
+        tied = np.add.reduceat(is_best, self.q_offsets) > 1  # two questions share the best score
+        second = np.where(tied | np.isneginf(second), best, second)
+        return (1.0 - w2) * best + w2 * second
 
     def search(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """The k best entries with a positive score, best first (ties broken by entry order)."""
@@ -314,7 +320,8 @@ def cache_key(fingerprint: str, params: IndexParams) -> str:
 
 
 def make_analyzer(kb, params: IndexParams) -> Analyzer:
-    return Analyzer(Normalizer({v: g.canonical for g in kb.synonyms for v in g.variants}), params.analyzer)
+    synonyms = {v: g.canonical for g in kb.synonyms for v in g.variants}
+    return Analyzer(Normalizer(synonyms, atomic=params.analyzer.atomic_terms), params.analyzer)
 
 
 def build_retriever(kb, cache_dir: Path | None, params: IndexParams = IndexParams()) -> Retriever:

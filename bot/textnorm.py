@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
-# A clause number (4.2.3), a Latin word (with inner / - ' +), a number, or a run of Chinese characters.
-TOKEN_RE = re.compile(rf"\d+(?:\.\d+)+|[a-z0-9]+(?:[/'+-][a-z0-9]+)*|[{CJK}]+")
+# A folded term (see Normalizer), a clause number (4.2.3), a Latin word (with inner / - ' +), a number,
+# or a run of Chinese characters.
+TERM_OPEN, TERM_CLOSE = "\ue000", "\ue001"  # private-use characters: never in real text after NFKC
+TOKEN_RE = re.compile(rf"{TERM_OPEN}\d+{TERM_CLOSE}|\d+(?:\.\d+)+|[a-z0-9]+(?:[/'+-][a-z0-9]+)*|[{CJK}]+")
 # Only words that carry grammar: "what can you do" must keep its meaning (measured in docs/retrieval.md).
 EN_STOP = frozenset((
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with", "from", "is", "are",
@@ -23,6 +25,8 @@ EN_STOP = frozenset((
 ))
 # Characters that carry grammar rather than meaning in chat questions.
 ZH_STOP = frozenset("的了吗呢吧啊呀么嘛哦哈是在和与及或就都也还又很请问我你他她它们这那个些什怎样")
+# A bigram with one of these ("是多", "的分", "怎么") is grammar, not a word; 问 and 个 stay ("问题", "个人").
+ZH_BIGRAM_STOP = frozenset("的了吗呢吧啊呀么嘛哦哈是我你他她它们这那些什怎")
 
 
 def _stem(word: str) -> str:
@@ -46,17 +50,27 @@ class AnalyzerParams:
     stem: bool = True
     en_char_ngrams: tuple[int, ...] = (3, 4)  # within words: robust to typos ("leadershp")
     zh_stop: bool = True
+    # The synonym list's terms (市长质量奖, "mayor quality award") count as one token each, so a
+    # name repeated in every award question does not outweigh what the question is about.
+    atomic_terms: bool = True
+    zh_bigram_stop: bool = False  # measured: no gain (docs/retrieval.md)
 
 
 class Normalizer:
     """Full-width → half-width (NFKC), traditional → simplified (OpenCC), lower case, synonyms folded."""
 
-    def __init__(self, synonyms: dict[str, str] | None = None):
+    def __init__(self, synonyms: dict[str, str] | None = None, atomic: bool = False):
         self._converter = None  # OpenCC is loaded on the first Chinese text, not at start-up
         self._synonyms = dict(synonyms or {})
+        self.atomic = atomic
+        self.terms = sorted(set(self._synonyms.values()))
+        if atomic:  # the canonical term itself is folded into its atomic token too
+            self._synonyms.update({c: c for c in self.terms})
+        self._marker = {c: f" {TERM_OPEN}{i}{TERM_CLOSE} " for i, c in enumerate(self.terms)}
         # Longest first, so "鲍德里奇奖" is folded before any shorter variant inside it.
         self._variants = sorted(self._synonyms, key=len, reverse=True)
         self._patterns: dict[tuple[str, ...], re.Pattern] = {}
+        self._all = self._pattern(tuple(self._variants)) if self._variants else None
 
     def _t2s(self, text: str) -> str:
         if self._converter is None:
@@ -71,17 +85,28 @@ class Normalizer:
             text = self._t2s(text)
         return text
 
+    @staticmethod
+    def _pattern(variants: tuple[str, ...]) -> re.Pattern:
+        # Latin variants match whole words; Chinese ones match anywhere.
+        return re.compile("|".join(re.escape(v) if CJK_RE.search(v) else rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])"
+                                   for v in variants))
+
     def _fold(self, text: str) -> str:
-        # A plain substring test first: most texts contain no variant, and one big alternation regex
-        # scanned over long entry texts cost seconds per fit.
-        present = tuple(v for v in self._variants if v in text)
-        if not present:
+        if self._all is None:
             return text
-        pattern = self._patterns.get(present)
-        if pattern is None:
-            parts = [re.escape(v) if CJK_RE.search(v) else rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])"
-                     for v in present]  # Latin variants match whole words; Chinese ones anywhere
-            pattern = self._patterns[present] = re.compile("|".join(parts))
+        if len(text) <= 300:  # a question: one pass of the full alternation is quickest
+            pattern = self._all
+        else:
+            # Long entry texts: a plain substring test first. Most contain few variants, and the full
+            # alternation scanned over them cost seconds per fit.
+            present = tuple(v for v in self._variants if v in text)
+            if not present:
+                return text
+            pattern = self._patterns.get(present)
+            if pattern is None:
+                pattern = self._patterns[present] = self._pattern(present)
+        if self.atomic:
+            return pattern.sub(lambda m: self._marker[self._synonyms[m.group(0)]], text)
         return pattern.sub(lambda m: " " + self._synonyms[m.group(0)] + " ", text)
 
     def __call__(self, text: str) -> str:
@@ -103,13 +128,20 @@ class Analyzer:
         prev_word = None
         for match in TOKEN_RE.finditer(self.normalize(text)):
             run = match.group(0)
+            if run[0] == TERM_OPEN:
+                tokens.append("@" + self.normalize.terms[int(run[1:-1])])
+                prev_word = None
+                continue
             if CJK_RE.match(run):
                 prev_word = None
                 for n in p.zh_ngrams:
                     if n == 1:
                         tokens.extend(ch for ch in run if not (p.zh_stop and ch in ZH_STOP))
                     else:
-                        tokens.extend(run[i : i + n] for i in range(len(run) - n + 1))
+                        grams = (run[i : i + n] for i in range(len(run) - n + 1))
+                        if p.zh_bigram_stop:
+                            grams = (g for g in grams if not any(ch in ZH_BIGRAM_STOP for ch in g))
+                        tokens.extend(grams)
                 continue
             if run in EN_STOP:
                 prev_word = None

@@ -76,9 +76,10 @@ _GENERAL: dict[str, dict[str, str]] = {
     "empty": {"zh": "我没有收到文字内容。请直接输入你的问题，或发送 /help。",
               "en": "I didn't get any text. Type your question, or send /help."},
     "too_long": {
-        "zh": "这条消息太长了（{length} 个字符），我一次最多读 {limit} 个字符。请把问题缩短成一两句话再发给我。",
+        "zh": "这条消息太长了（{length} 个字符），我一次最多读 {limit} 个字符。请把问题缩短成一两句话再发给我，"
+              "比如「战略部署要准备哪些证据」。",
         "en": "That message is too long ({length} characters); I read at most {limit}. Please ask in a "
-              "sentence or two.",
+              "sentence or two, for example \u201cwhat evidence does strategy deployment need\u201d.",
     },
     "non_text": {
         "zh": "我只能读文字消息，暂时看不懂{what}。请用文字提问，或发送 /help。",

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# PTB 22 warns about RetryAfter.retry_after as an int (deprecated); the suite turns warnings into errors.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 from bot import app, config
 from bot.dialogue import Dialogue
 from tests.transcript import Chat

@@ -17,6 +17,15 @@ envelope, reproducing the server behaviour real bots trip over:
   lowercase letters (``zh-hans`` is refused by setMyCommands), sends to chats the bot never saw.
 
 Everything binds to and talks to loopback only. No global state: run as many servers as you like.
+
+API: ``FakeBotAPI(tokens, bot_username, *, callback_ttl=15, strict_chats=True, privacy_mode=False,
+strict_ampersand=False, webhook_rate_limit=True)``; ``start()``/``stop()``/``async with``;
+``base_url``, ``base_file_url``, ``make_bot()``. Updates: ``push_update``, ``message``,
+``group_message``, ``callback``, ``edited``, ``inline``, ``photo``, ``document``, ``voice``,
+``sticker`` (each returns the pushed update dict), ``add_user``/``add_chat``, ``deliver_webhook``,
+``flush_webhook``. Faults: ``block``/``unblock``, ``rate_limit``, ``fail_next``. Inspection: ``calls``,
+``calls_of``, ``wait_for``, ``reset_calls``, ``sent_to``, ``texts_to``, ``pending_updates``,
+``is_polling``, ``commands``, ``callback_answers``, ``inline_answers``, ``webhook``, ``files``.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def test_batch_mode_keeps_every_character_but_newline_and_never_crashes(cli_env)
     assert objs[1]["status"] == "declined"
     assert objs[1]["results"] == []
     assert objs[2]["status"] == "declined"
-    assert objs[7]["status"] == "declined"  # over 4096 characters
+    assert objs[7]["status"] == "declined"  # a pasted document, not a question
     assert objs[8]["status"] == "smalltalk"
     assert objs[8]["answer"]
     assert objs[9]["status"] in ("declined", "unsure")

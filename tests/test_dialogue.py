@@ -89,6 +89,7 @@ def test_empty_oversized_and_non_text_input_get_polite_answers_and_are_logged(ch
     chat.say("质" * 5000)
     assert chat.kinds() == ["declined"]
     assert "5000" in chat.text
+    assert "1000" in chat.text
     chat.send("other", "sticker")
     assert chat.kinds() == ["non_text"]
     assert "贴纸" in chat.text or "stickers" in chat.text

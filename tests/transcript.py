@@ -51,3 +51,31 @@ class Chat:
 
     def kinds(self) -> list[str]:
         return [r.kind for r in self.last]
+
+
+# Channel-independent transcripts: (action, argument, substrings the reply must contain).
+# They run through the dialogue core, the console adapter and the Telegram adapter.
+SCENARIOS = {
+    "greeting": [("say", "你好", ["你好！"]), ("say", "谢谢", ["不客气"])],
+    "answer_and_read_more": [
+        ("say", "战略部署怎么写", ["4.2.3", "通常引用的分值 50 分"]),
+        ("press", "展开详细", ["评审员通常要看的证据", "第一步："]),
+    ],
+    "english_answer": [("say", "how is a results item scored?", ["levels", "trends"])],
+    "out_of_scope": [("say", "明天北京天气怎么样", ["超出了我的范围"])],
+    "language_sticks": [
+        ("say", "/lang en", ["English"]),
+        ("say", "战略部署怎么写", ["Strategy deployment"]),
+        ("say", "/lang auto", ["language of each message"]),
+        ("say", "战略部署怎么写", ["战略部署"]),
+    ],
+    "unknown_command": [("say", "/quizz", ["/quiz", "/help"])],
+    "quiz_start": [("say", "/quiz", ["快速版"]), ("press", "⚡", ["第 1/14 题"]), ("press", "C", ["第 2/14 题"])],
+}
+
+
+def run_scenario(chat: Chat, steps) -> None:
+    for action, arg, expected in steps:
+        chat.say(arg) if action == "say" else chat.press(arg)
+        for part in expected:
+            assert part in chat.text, (action, arg, part, chat.text[:300])
