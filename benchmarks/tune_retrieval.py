@@ -28,14 +28,14 @@ def configs():
     a = base.analyzer
     yield "chosen (default)", base
     yield "no English char n-grams", dataclasses.replace(base, analyzer=dataclasses.replace(a, en_char_ngrams=()))
-    yield "English char 3-4", dataclasses.replace(base, analyzer=dataclasses.replace(a, en_char_ngrams=(3, 4)))
+    yield "English char 3-5", dataclasses.replace(base, analyzer=dataclasses.replace(a, en_char_ngrams=(3, 4, 5)))
     yield "no stemming", dataclasses.replace(base, analyzer=dataclasses.replace(a, stem=False))
     yield "no English word bigrams", dataclasses.replace(base, analyzer=dataclasses.replace(a, en_bigrams=False))
     yield "Chinese bigrams only", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_ngrams=(2,)))
     yield "Chinese 1+2+3-grams", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_ngrams=(1, 2, 3)))
     yield "Chinese 2+3-grams", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_ngrams=(2, 3)))
-    yield "keep grammatical Chinese bigrams", dataclasses.replace(
-        base, analyzer=dataclasses.replace(a, zh_bigram_stop=False))
+    yield "drop grammatical Chinese bigrams", dataclasses.replace(
+        base, analyzer=dataclasses.replace(a, zh_bigram_stop=True))
     yield "no Chinese stop characters", dataclasses.replace(base, analyzer=dataclasses.replace(a, zh_stop=False))
     yield "no synonyms", "nosyn"
     yield "synonym terms not atomic", dataclasses.replace(base, analyzer=dataclasses.replace(a, atomic_terms=False))
@@ -58,7 +58,10 @@ def configs():
         yield f"clause weight {w}", dataclasses.replace(base, w_clause=w)
     for w in (0.0, 0.1, 0.3):
         yield f"clause hit {w}", dataclasses.replace(base, w_clause_hit=w)
-    yield "n-grams in question units too", dataclasses.replace(base, ngrams_in_questions=True)
+    for df in (0.05, 0.1, 0.2):
+        yield f"max_df {df}", dataclasses.replace(base, max_df=df)
+    for w in (0.2, 0.35, 0.5, 1.0):
+        yield f"n-grams in questions x{w}", dataclasses.replace(base, w_ngram_in_questions=w)
     yield "n-grams for unknown words only", dataclasses.replace(base, ngrams_for_unknown_only=True)
 
 

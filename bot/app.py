@@ -10,14 +10,17 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot import knowledge as knowledge_mod
+from bot import kbcache
 from bot.answers import Answerer, Thresholds
 from bot.config import Settings
 from bot.knowledge import KnowledgeBase
 from bot.problems import KnowledgeError
 from bot.retrieval import build_retriever
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,7 @@ class Knowledge:
 
 def load_knowledge(directory: Path, cache_dir: Path | None, thresholds: Thresholds | None = None) -> Knowledge:
     """Validate, index and wrap a knowledge directory; raises KnowledgeError if it is broken."""
-    kb = knowledge_mod.load(directory)
+    kb = kbcache.load_cached(directory, cache_dir)
     retriever = build_retriever(kb, cache_dir)
     return Knowledge(kb, Answerer(kb, retriever, thresholds or Thresholds()))
 
@@ -47,6 +50,8 @@ class Core:
     @property
     def store(self) -> Store:
         if self._store is None:  # `awardbot ask` without --record never opens the database
+            from bot.store import Store  # sqlite-utils costs 0.1 s of start-up: only when needed
+
             self._store = Store(self.settings.db_path, clock=self.clock)
         return self._store
 
@@ -54,19 +59,27 @@ class Core:
     def kb(self) -> KnowledgeBase:
         return self.knowledge.kb
 
-    def reload(self, directory: Path | None = None) -> list[str]:
-        """Swap in a new knowledge base if it validates; otherwise keep serving the old one.
-
-        Returns the `file:entry: field: problem` lines (empty when the new base was swapped in).
-        """
+    def try_load(self, directory: Path | None = None) -> tuple[Knowledge | None, list[str]]:
+        """A fresh, validated and indexed knowledge base, or the problem lines. Touches no shared state,
+        so it may run in a worker thread while the bot keeps answering."""
         try:
-            fresh = load_knowledge(directory or self.settings.knowledge_dir, self.settings.cache_dir)
+            return load_knowledge(directory or self.settings.knowledge_dir, self.settings.cache_dir), []
         except KnowledgeError as exc:
             log.warning("reload refused: %d problem(s) in the knowledge base", len(exc.problems))
-            return [str(p) for p in exc.problems]
+            return None, [str(p) for p in exc.problems]
+
+    def swap(self, fresh: Knowledge) -> None:
+        """One assignment: a conversation in flight sees either the old base or the new one."""
         self.knowledge = fresh
         log.info("knowledge reloaded: %d entries", len(fresh.kb.entries))
-        return []
+
+    def reload(self, directory: Path | None = None) -> list[str]:
+        """Swap in a new knowledge base if it validates; otherwise keep the old one and return the
+        `file:entry: field: problem` lines."""
+        fresh, problems = self.try_load(directory)
+        if fresh is not None:
+            self.swap(fresh)
+        return problems
 
     def close(self) -> None:
         if self._store is not None:
@@ -76,7 +89,7 @@ class Core:
 
 def build(settings: Settings, store: Store | None = None, clock=time.time, open_store: bool = True) -> Core:
     """Build the core; `open_store=False` defers opening SQLite until something needs it."""
-    knowledge = load_knowledge(settings.knowledge_dir, settings.cache_dir)
-    if store is None and open_store:
-        store = Store(settings.db_path, clock=clock)
-    return Core(settings, knowledge, store, clock)
+    core = Core(settings, load_knowledge(settings.knowledge_dir, settings.cache_dir), store, clock)
+    if open_store:
+        _ = core.store  # open (and migrate) now, so that a broken database fails at start
+    return core

@@ -9,9 +9,6 @@ from pathlib import Path
 
 from bot import __version__
 
-# Update types the bot handles (allowed_updates): messages, edits, buttons and inline queries.
-Update_ALL = ["message", "edited_message", "callback_query", "inline_query"]
-
 
 class CliError(Exception):
     """A user-facing failure: printed as one line, exit code `code`."""
@@ -186,7 +183,7 @@ def cmd_eval(args) -> int:
         best, summary = evaluation.calibrate(answerer, items)
         print(f"best thresholds: answer={best.answer} unsure={best.unsure} out_of_scope={best.out_of_scope}")
     else:
-        summary = evaluation.run(answerer, items)
+        summary = evaluation.run(answerer, items, include_alternates=args.include_alternates)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
     else:
@@ -197,96 +194,6 @@ def cmd_eval(args) -> int:
                 print(f"  {m['q']!r}: {m['expected']} → {m['got']} [{m['status']}]")
             for m in summary["answered_out_of_scope"]:
                 print(f"  OOS answered: {m['q']!r} → {m['got']} {m['score']}")
-    return 0
-
-
-def _token(args) -> str:
-    import os
-
-    path = args.token_file or os.environ.get("AWARDBOT_TOKEN_FILE")
-    if path:
-        try:
-            token = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise CliError(f"cannot read the token file {path}: {exc.strerror}") from exc
-    else:
-        token = os.environ.get("AWARDBOT_TOKEN", "").strip()
-    if not token:
-        raise CliError("no Telegram token: set AWARDBOT_TOKEN or pass --token-file FILE (see README: @BotFather)")
-    if ":" not in token or any(c.isspace() for c in token):
-        raise CliError("the Telegram token looks malformed: expected the form 123456:ABC-DEF… from @BotFather")
-    return token
-
-
-def _preflight(options, token: str) -> None:
-    """Check the token with one getMe before starting, so that a rejected token or an unreachable API
-    is one clear line, not a library traceback."""
-    import asyncio
-
-    from telegram import Bot
-    from telegram.error import InvalidToken, NetworkError, TelegramError
-
-    from bot.adapters.telegram import file_url_for
-
-    async def check() -> None:
-        kwargs = {"base_url": options.base_url, "base_file_url": file_url_for(options.base_url)} \
-            if options.base_url else {}
-        async with Bot(token, **kwargs):
-            pass  # initialize() calls getMe
-
-    try:
-        asyncio.run(check())
-    except InvalidToken as exc:
-        raise CliError("Telegram rejected the token (InvalidToken): check AWARDBOT_TOKEN with @BotFather") from exc
-    except (NetworkError, TelegramError) as exc:
-        raise CliError(f"cannot reach the Telegram Bot API: {str(exc).replace(token, '***')}", code=1) from exc
-
-
-def cmd_telegram(args) -> int:
-    import os
-    from urllib.parse import urlparse
-
-    from bot.logs import setup_logging
-
-    settings = _settings(args)
-    token = _token(args)
-    setup_logging(settings.log_level, secrets=[token])
-    os.environ.setdefault("PTB_TIMEDELTA", "1")  # timedelta durations: PTB 22 deprecates the int form
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.adapters import telegram as tg
-
-    options = tg.TelegramOptions(
-        token=token,
-        base_url=args.api_base_url or os.environ.get("AWARDBOT_API_BASE_URL") or None,
-        concurrent_updates=args.concurrency,
-        connection_pool=max(args.concurrency * 2, 8),
-        rate_limit=args.rate_limit,
-        reminder_check_seconds=args.reminder_check,
-    )
-    _preflight(options, token)
-    core = _core(settings)
-    app = tg.build_application(core, options)
-    webhook_url = args.webhook_url or os.environ.get("AWARDBOT_WEBHOOK_URL")
-    try:
-        if webhook_url:
-            secret = tg.webhook_secret(args.webhook_secret or os.environ.get("AWARDBOT_WEBHOOK_SECRET"))
-            setup_logging(settings.log_level, secrets=[token, secret])
-            app.run_webhook(
-                listen=args.listen or os.environ.get("AWARDBOT_LISTEN") or "127.0.0.1",
-                port=int(args.port or os.environ.get("AWARDBOT_PORT") or 8443),
-                url_path=urlparse(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url, secret_token=secret,
-                drop_pending_updates=args.drop_pending_updates, allowed_updates=Update_ALL)
-        else:
-            app.run_polling(drop_pending_updates=args.drop_pending_updates, allowed_updates=Update_ALL,
-                            bootstrap_retries=3)
-    except InvalidToken as exc:
-        raise CliError("Telegram rejected the token (InvalidToken): check AWARDBOT_TOKEN with @BotFather") from exc
-    except NetworkError as exc:
-        raise CliError(f"cannot reach the Telegram Bot API: {exc}", code=1) from exc
-    finally:
-        core.close()
     return 0
 
 
@@ -330,26 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
     sp.add_argument("--user", default="local", help="console user name (default: local)")
 
-    sp = add("telegram", cmd_telegram, "run the Telegram bot (long polling, or a webhook with --webhook-url)")
-    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
-    sp.add_argument("--token-file", metavar="FILE", help="read the bot token from FILE (else env AWARDBOT_TOKEN)")
-    sp.add_argument("--webhook-url", metavar="URL", help="public HTTPS URL: run a webhook instead of polling")
-    sp.add_argument("--listen", metavar="ADDR", help="webhook listen address (default 127.0.0.1)")
-    sp.add_argument("--port", type=int, metavar="N", help="webhook port (default 8443)")
-    sp.add_argument("--webhook-secret", metavar="TEXT", help="secret token checked on every delivery "
-                    "(env AWARDBOT_WEBHOOK_SECRET; generated when not given, never logged)")
-    sp.add_argument("--drop-pending-updates", action="store_true", help="discard updates that arrived while down")
-    sp.add_argument("--api-base-url", metavar="URL", help="Bot API base URL, e.g. http://127.0.0.1:8081/bot")
-    sp.add_argument("--concurrency", type=int, default=16, metavar="N", help="updates handled at once (default 16)")
-    sp.add_argument("--rate-limit", type=float, default=30.0, metavar="PER_S",
-                    help="messages per second overall (default 30, Telegram's limit; 0: only honour 429s)")
-    sp.add_argument("--reminder-check", type=float, default=60.0, metavar="SECONDS", help=argparse.SUPPRESS)
-
     sp = add("eval", cmd_eval, "measure retrieval and answer decisions on a question set")
     sp.add_argument("file", nargs="?", metavar="FILE", help="question set (default tests/eval/questions.yaml)")
     sp.add_argument("--json", action="store_true", help="print the figures as JSON")
     sp.add_argument("--misses", action="store_true", help="list every miss")
     sp.add_argument("--calibrate", action="store_true", help="search the answer/unsure/decline thresholds")
+    sp.add_argument("--include-alternates", action="store_true",
+                    help="also count questions that are word for word an entry's alternate question")
+
+    from bot import cli_ops, cli_telegram  # the operator's commands and the bot itself
+
+    cli_ops.register(add)
+    cli_telegram.register(add)
     return p
 
 

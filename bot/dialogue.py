@@ -18,8 +18,9 @@ from bot.replies import Button, Reply, reply
 from bot.textnorm import language_of
 from bot.texts import LANGS, t
 
-# The commands every user can send, in menu order (admin commands are added by the operations layer).
+# The commands every user can send, in menu order; admin commands are for AWARDBOT_ADMINS (and the console).
 COMMANDS = ("start", "help", "quiz", "lang", "topics", "history", "privacy", "mydata", "delete", "cancel")
+ADMIN_COMMANDS = ("stats", "unanswered", "reload")
 NON_TEXT = ("sticker", "photo", "voice", "video", "document", "location", "contact")
 
 
@@ -91,9 +92,20 @@ class Dialogue:
 
     def command(self, turn: Turn, name: str, arg: str) -> list[Reply]:
         handler = getattr(self, "cmd_" + name, None)
+        if name in ADMIN_COMMANDS and handler is not None:
+            if not self.is_admin(turn):
+                return [reply(t("admin_only", turn.lang), kind="admin_only")]
+            return handler(turn, arg)
         if name not in COMMANDS or handler is None:
             return [self.unknown_command(turn, name)]
         return handler(turn, arg)
+
+    def is_admin(self, turn: Turn) -> bool:
+        """The console is the operator's own terminal; in Telegram, the ids in AWARDBOT_ADMINS."""
+        if turn.channel == "console":
+            return True
+        kind, _, number = turn.user_id.partition(":")
+        return kind == "tg" and number.lstrip("-").isdigit() and int(number) in self.core.settings.admins
 
     def command_list(self, lang: str) -> str:
         return "\n".join(f"/{c} — {t('cmd_' + c, lang)}" for c in COMMANDS)
@@ -158,6 +170,27 @@ class Dialogue:
         buttons = [[Button(t("btn_delete_yes", turn.lang), f"d:{token}"),
                     Button(t("btn_delete_no", turn.lang), "dn")]]
         return [reply(t("delete_confirm", turn.lang), buttons, kind="delete_confirm")]
+
+    # -- admin ---------------------------------------------------------------------------------------
+
+    def cmd_stats(self, turn: Turn, arg: str) -> list[Reply]:
+        from bot import admin
+
+        return [reply(admin.stats_text(self.core.store.admin.stats(), turn.lang), kind="stats")]
+
+    def cmd_unanswered(self, turn: Turn, arg: str) -> list[Reply]:
+        from bot import admin
+
+        since = self.core.store.days_ago(int(arg)) if arg.isdigit() else None
+        groups = admin.group_unanswered(self.core.store.admin.unanswered(since), self.core.knowledge.answerer)
+        return [reply(admin.unanswered_text(groups, turn.lang), kind="unanswered")]
+
+    def cmd_reload(self, turn: Turn, arg: str) -> list[Reply]:
+        problems = self.core.reload()
+        if problems:
+            text = t("reload_refused", turn.lang, n=len(problems)) + "\n" + "\n".join(problems[:30])
+            return [reply(text, kind="reload_refused")]
+        return [reply(t("reload_done", turn.lang, n=len(self.core.kb.entries)), kind="reload_done")]
 
     # -- buttons -----------------------------------------------------------------------------------
 

@@ -50,9 +50,19 @@ def language_group(item: Item) -> str:
     return "mixed" if item.kind == "mixed" else language_of(item.q)
 
 
-def run(answerer: Answerer, items: list[Item]) -> dict:
-    """Answer every item and collect the figures."""
-    return summarise([_row(item, answerer.answer(item.q)) for item in items], answerer.kb)
+def verbatim_alternates(items: list[Item], kb) -> list[Item]:
+    """Items that are, word for word, an alternate question of some entry: they measure nothing."""
+    alternates = {q for e in kb.entries.values() for lang in ("zh", "en") for q in e.questions[lang]}
+    return [it for it in items if it.q in alternates]
+
+
+def run(answerer: Answerer, items: list[Item], include_alternates: bool = False) -> dict:
+    """Answer every item and collect the figures (verbatim alternate questions left out unless asked)."""
+    skipped = [] if include_alternates else verbatim_alternates(items, answerer.kb)
+    kept = [it for it in items if it not in skipped]
+    summary = summarise([_row(item, answerer.answer(item.q)) for item in kept], answerer.kb)
+    summary["excluded_verbatim_alternates"] = len(skipped)
+    return summary
 
 
 def _row(item: Item, ans) -> dict:
@@ -127,7 +137,8 @@ def report(s: dict) -> str:
 
     lines = [
         f"questions: {s['questions']} ({s['in_scope']} in scope, {s['out_of_scope']} out of scope, "
-        f"{s['smalltalk']} small talk)",
+        f"{s['smalltalk']} small talk); left out as verbatim alternate questions of entries: "
+        f"{s.get('excluded_verbatim_alternates', 0)}",
         f"top-1 accuracy (in scope)          {pct(s['top1'])}",
         f"top-3 accuracy (in scope)          {pct(s['top3'])}",
         f"answered and correct (in scope)    {pct(s['answered_correctly'])}",
@@ -186,6 +197,7 @@ def calibrate(answerer: Answerer, items: list[Item]) -> tuple[Thresholds, dict]:
     only the decision."""
     import itertools
 
+    items = [it for it in items if it not in verbatim_alternates(items, answerer.kb)]
     rankings = [(item, answerer.rank(item.q.strip())) if item.q.strip() else (item, None) for item in items]
 
     def rows_for(t: Thresholds) -> list[dict]:

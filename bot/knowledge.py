@@ -16,7 +16,6 @@ from typing import Any
 
 from bot import quizbank
 from bot.problems import KnowledgeError, Problems
-from bot.yamlio import load_yaml
 
 LANGS = ("zh", "en")
 RESERVED_FILES = {"topics.yaml", "synonyms.yaml", "quiz.yaml"}
@@ -118,6 +117,8 @@ def fingerprint(directory: Path) -> str:
 
 def load(directory: str | Path) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
+    from bot.yamlio import load_yaml  # PyYAML only when the files are read, not on a cached start
+
     directory = Path(directory)
     problems = Problems()
     if not directory.is_dir():

@@ -17,14 +17,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from bot.atomicfile import atomic_write
 from bot.textnorm import CJK_RE, Analyzer, AnalyzerParams, Normalizer
 
 log = logging.getLogger(__name__)
@@ -53,10 +52,21 @@ class IndexParams:
     doc_share: float = 0.5
     w_second: float = 0.4
     w_clause_hit: float = 0.2
-    # Character n-grams only in entry documents, not in each alternate question: typos still match,
-    # and a query touches far fewer postings.
-    ngrams_in_questions: bool = False
+    # Character n-grams in each alternate question count this much (1: fully; 0: only in documents).
+    # Low: typos still match a question, without n-grams of common words outweighing whole words.
+    w_ngram_in_questions: float = 0.0
     ngrams_for_unknown_only: bool = False  # True: a query's correctly spelt words get no character n-grams
+    # sklearn's max_df: terms in more than 10 % of texts (什么, how, common n-grams) carry little and have the
+    # longest posting lists; dropping them is neutral for top-1 and raised top-3 (docs/retrieval.md).
+    max_df: float = 0.1
+    # Static index pruning: a term keeps its `max_postings` highest-weight units. Exact for the shipped
+    # base (no term comes close); above it, what is dropped is the smallest contributions of the most
+    # common terms, and a query's cost stops growing with the size of the base.
+    max_postings: int = 4000
+    # Above this many entries, the question blend is computed for candidate entries only (the best
+    # documents and the owners of the best question units): the top results are unchanged in practice.
+    exact_entries: int = 2000
+    candidates: int = 256
 
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -118,59 +128,80 @@ def term_weights(terms, params: IndexParams) -> np.ndarray:
 
 
 def fit_units(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams):
-    """Fit TF-IDF with scikit-learn over every field; return the vectorizer, the unit matrix (one row per
-    unit) and where each entry's question units start."""
+    """Fit TF-IDF with scikit-learn over every field and question, in one tokenising pass.
+
+    Returns the CountVectorizer and TfidfTransformer (together exactly a TfidfVectorizer), the unit matrix
+    (one row per unit) and where each entry's question units start.
+    """
     from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.preprocessing import normalize
 
     fields = {"title": params.w_title, "clause": params.w_clause, "keywords": params.w_keywords,
               "answer": params.w_answer, "details": params.w_details}
+    n, nf = len(docs), len(fields)
     corpus = [getattr(d, f) for d in docs for f in fields] + [q for d in docs for q in d.questions]
-    memo: dict[str, list[str]] = {}  # each text is tokenised once, though fit and transforms see it again
+    counter = CountVectorizer(analyzer=analyzer, lowercase=False, max_df=params.max_df)
+    counts = counter.fit_transform(corpus).tocsr()
+    tfidf = TfidfTransformer(sublinear_tf=True, norm="l2").fit(counts)
+    tfidf.idf_ = tfidf.idf_ * term_weights(counter.get_feature_names_out(), params)
+    idf = tfidf.idf_.astype(np.float64)
+    vocabulary = counter.vocabulary_
 
-    def tokens(text: str) -> list[str]:
-        if text not in memo:
-            memo[text] = analyzer(text)
-        return memo[text]
-
-    vec = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, norm="l2", lowercase=False)
-    vec.fit(corpus)
-    vec.idf_ = vec.idf_ * term_weights(vec.get_feature_names_out(), params)
-    vocabulary = {t: int(i) for t, i in vec.vocabulary_.items()}
-    idf = vec.idf_.astype(np.float64)
-
-    doc_rows = sum(vec.transform([getattr(d, f) for d in docs]) * w for f, w in fields.items())
-    doc_rows = normalize(doc_rows + vec.transform([" ".join(d.questions) for d in docs]) * params.w_questions)
+    q_counts = counts[n * nf :]
+    per_entry = np.array([len(d.questions) for d in docs], dtype=np.int64)
+    owner = sparse.csr_matrix((np.ones(len(corpus) - n * nf), (np.repeat(np.arange(n), per_entry),
+                                                                np.arange(len(corpus) - n * nf))))
+    doc_rows = tfidf.transform(owner @ q_counts) * params.w_questions  # all of an entry's questions
+    for i, w in enumerate(fields.values()):
+        doc_rows = doc_rows + tfidf.transform(counts[i : n * nf : nf]) * w
+    doc_rows = normalize(doc_rows)
+    with_clause = [i for i, d in enumerate(docs) if d.clause in vocabulary]
     clause = sparse.csr_matrix(
-        ([1.0 / idf[vocabulary[d.clause]] for d in docs if d.clause in vocabulary],
-         ([i for i, d in enumerate(docs) if d.clause in vocabulary],
-          [vocabulary[d.clause] for d in docs if d.clause in vocabulary])),
-        shape=(len(docs), len(idf)))
-    q_rows = vec.transform([q for d in docs for q in d.questions])
-    if not params.ngrams_in_questions:
-        is_ngram = np.array([t.startswith("#") for t in vec.get_feature_names_out()])
-        q_rows.data[is_ngram[q_rows.indices]] = 0.0
+        ([1.0 / idf[vocabulary[docs[i].clause]] for i in with_clause],
+         (with_clause, [vocabulary[docs[i].clause] for i in with_clause])), shape=(n, len(idf)))
+    q_rows = tfidf.transform(q_counts)
+    if params.w_ngram_in_questions != 1.0:
+        is_ngram = np.array([t.startswith("#") for t in counter.get_feature_names_out()])
+        q_rows.data[is_ngram[q_rows.indices]] *= params.w_ngram_in_questions
         q_rows.eliminate_zeros()
         q_rows = normalize(q_rows)
     units = sparse.vstack([doc_rows, clause, q_rows]).tocsr()
-    counts = np.array([len(d.questions) for d in docs], dtype=np.int64)
-    q_start = 2 * len(docs) + np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return vec, units, q_start
+    q_start = 2 * n + np.concatenate([[0], np.cumsum(per_entry)[:-1]])
+    return counter, tfidf, units, q_start
 
 
 def fit(docs: Sequence[Document], analyzer: Analyzer, params: IndexParams) -> IndexArrays:
     """The served form of a fit: XT as CSR arrays, the vocabulary and the IDF weights."""
-    vec, units, q_start = fit_units(docs, analyzer, params)
-    vec.analyzer = analyzer  # drop the fit-time memo
-    vocabulary = {t: int(i) for t, i in vec.vocabulary_.items()}
-    xt = units.T.tocsr()
+    counter, tfidf, units, q_start = fit_units(docs, analyzer, params)
+    vocabulary = {t: int(i) for t, i in counter.vocabulary_.items()}
+    xt = _prune(units.T.tocsr(), params.max_postings)
     xt.sort_indices()
     return IndexArrays(
-        vocabulary=vocabulary, idf=vec.idf_.astype(np.float64),
+        vocabulary=vocabulary, idf=tfidf.idf_.astype(np.float64),
         indptr=xt.indptr.astype(np.int64), indices=xt.indices.astype(np.int32), data=xt.data.astype(np.float64),
         q_start=q_start.astype(np.int64), entry_ids=[d.id for d in docs], n_units=units.shape[0],
     )
+
+
+def _prune(xt, keep: int):
+    """Keep, per term (row), its `keep` highest-weight postings."""
+    lengths = np.diff(xt.indptr)
+    if lengths.max(initial=0) <= keep:
+        return xt
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for r in range(xt.shape[0]):
+        s, e = xt.indptr[r], xt.indptr[r + 1]
+        idx, data = xt.indices[s:e], xt.data[s:e]
+        if e - s > keep:
+            top = np.argpartition(-data, keep - 1)[:keep]
+            idx, data = idx[top], data[top]
+        rows.append(np.full(len(idx), r))
+        cols.append(idx)
+        vals.append(data)
+    return sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=xt.shape)
 
 
 class Retriever:
@@ -184,6 +215,7 @@ class Retriever:
         self.n_units = arrays.n_units
         self.q_offsets = arrays.q_start - 2 * self.n_entries
         self.q_counts = np.diff(np.append(self.q_offsets, self.n_units - 2 * self.n_entries))
+        self.q_owner = np.repeat(np.arange(self.n_entries), self.q_counts)  # entry of each question unit
 
     def tokens(self, text: str) -> list[str]:
         known = self.a.vocabulary if self.params.ngrams_for_unknown_only else None
@@ -230,20 +262,52 @@ class Retriever:
             scores += p.w_clause_hit * np.minimum(clause * norm, 1.0)
         return scores
 
-    def question_match(self, q: np.ndarray) -> np.ndarray:
-        """Per entry: (1 - w_second) * best + w_second * second-best question score, vectorised."""
-        best = np.maximum.reduceat(q, self.q_offsets)
+    def question_match(self, q: np.ndarray, offsets=None, counts=None) -> np.ndarray:
+        """Per entry: (1 - w_second) * best + w_second * second-best question score, vectorised.
+        `q` holds each entry's question scores contiguously, starting at `offsets`."""
+        offsets = self.q_offsets if offsets is None else offsets
+        counts = self.q_counts if counts is None else counts
+        best = np.maximum.reduceat(q, offsets)
         w2 = self.params.w_second
         if not w2:
             return best
-        is_best = q >= np.repeat(best, self.q_counts)
-        second = np.maximum.reduceat(np.where(is_best, -np.inf, q), self.q_offsets)
-        tied = np.add.reduceat(is_best, self.q_offsets) > 1  # two questions share the best score
+        is_best = q >= np.repeat(best, counts)
+        second = np.maximum.reduceat(np.where(is_best, -np.inf, q), offsets)
+        tied = np.add.reduceat(is_best, offsets) > 1  # two questions share the best score
         second = np.where(tied | np.isneginf(second), best, second)
         return (1.0 - w2) * best + w2 * second
 
+    def candidate_scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """For a large base: (entry indices, scores) of the candidates only."""
+        ids, w, norm = self.query_vector(text)
+        if not len(ids):
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        units = self.unit_scores(ids, w)
+        n, p, c = self.n_entries, self.params, self.params.candidates
+        doc, clause, qs = units[:n], units[n : 2 * n], units[2 * n :]
+        touched = np.flatnonzero(qs)
+        if len(touched) > c:
+            touched = touched[np.argpartition(-qs[touched], c - 1)[:c]]
+        cand = np.unique(np.concatenate([np.argpartition(-doc, c - 1)[:c], self.q_owner[touched],
+                                         np.flatnonzero(clause)]))
+        counts = self.q_counts[cand]
+        ends = np.cumsum(counts)
+        positions = np.repeat(self.q_offsets[cand] - (ends - counts), counts) + np.arange(ends[-1])
+        match = self.question_match(qs[positions], ends - counts, counts)
+        scores = p.doc_share * doc[cand] + (1.0 - p.doc_share) * match
+        scores += p.w_clause_hit * np.minimum(clause[cand] * norm, 1.0)
+        return cand, scores
+
     def search(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """The k best entries with a positive score, best first (ties broken by entry order)."""
+        if self.n_entries > max(self.params.exact_entries, self.params.candidates):
+            cand, scores = self.candidate_scores(text)
+            kk = min(k, len(cand))
+            if kk <= 0:
+                return []
+            top = np.argpartition(-scores, kk - 1)[:kk]
+            order = sorted(top.tolist(), key=lambda i: (-scores[i], cand[i]))
+            return [(self.a.entry_ids[cand[i]], float(scores[i])) for i in order if scores[i] > 0]
         scores = self.entry_scores(text)
         k = min(k, self.n_entries)
         if k <= 0:
@@ -286,25 +350,14 @@ class IndexCache:
             return
         try:
             base.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(base.with_suffix(".npz"),
+            atomic_write(base.with_suffix(".npz"),
                           lambda f: np.savez(f, **{n: getattr(arrays, n) for n in ARRAY_FIELDS}))
             meta = {"key": key, "vocabulary": arrays.vocabulary, "entry_ids": arrays.entry_ids,
                     "n_units": arrays.n_units}
-            _atomic_write(base.with_suffix(".json"),
+            atomic_write(base.with_suffix(".json"),
                           lambda f: f.write(json.dumps(meta, ensure_ascii=False).encode("utf-8")))
         except OSError as exc:  # a read-only cache only costs start-up time
             log.warning("index cache not written to %s: %s", self.directory, exc)
-
-
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cache_key(fingerprint: str, params: IndexParams) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.migrations import migrations
+from bot.store_admin import AdminQueries
 
 Clock = Callable[[], float]
 
@@ -41,6 +42,7 @@ class Store:
         self.db.execute("PRAGMA synchronous = FULL")
         self.db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(self.db)
+        self.admin = AdminQueries(self.db, self.days_ago)
 
     def close(self) -> None:
         self.db.close()
@@ -229,5 +231,17 @@ class Store:
             self.db.execute("DELETE FROM quiz_sessions WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
 
-    def days_ago(self, days: int) -> str:
+    def days_ago(self, days: float) -> str:
         return iso(self.clock() - timedelta(days=days).total_seconds())
+
+    # -- backup ------------------------------------------------------------------------------------
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy while the bot runs: SQLite's online backup API, page by page."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dest = sqlite3.connect(str(target))
+        try:
+            with dest:
+                self.db.conn.backup(dest, pages=256)
+        finally:
+            dest.close()

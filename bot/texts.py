@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts_admin import ADMIN_TEXTS
 from bot.texts_quiz import QUIZ_TEXTS
 
 LANGS = ("zh", "en")
@@ -106,6 +107,11 @@ _GENERAL: dict[str, dict[str, str]] = {
                     "lost; please try again in a moment."},
     "quiz_pending_hint": {"zh": "（你有一次未完成的测评，发送 /quiz 继续。）",
                           "en": "(You have an unfinished quiz: send /quiz to continue.)"},
+    "admin_only": {"zh": "抱歉，这个命令只对管理员开放。发送 /help 查看可用的命令。",
+                   "en": "Sorry, that command is for administrators only. Send /help for the commands you can use."},
+    "reload_refused": {"zh": "知识库有 {n} 处问题，没有重新加载，仍在使用原来的版本：",
+                       "en": "The knowledge base has {n} problem(s); nothing was reloaded, the previous version stays in use:"},
+    "reload_done": {"zh": "知识库已重新加载：{n} 个条目。", "en": "Knowledge base reloaded: {n} entries."},
     # -- small talk --------------------------------------------------------------------------------
     "st_greeting": {"zh": "你好！有什么关于市长质量奖或卓越绩效的问题，尽管问。也可以发送 /quiz 做个自评诊断。",
                     "en": "Hi! Ask me anything about the mayor quality award or performance excellence, or "
@@ -124,7 +130,7 @@ _GENERAL: dict[str, dict[str, str]] = {
 }
 
 
-TEXTS: dict[str, dict[str, str]] = _GENERAL | QUIZ_TEXTS  # a test checks that no key is in both
+TEXTS: dict[str, dict[str, str]] = _GENERAL | QUIZ_TEXTS | ADMIN_TEXTS  # a test checks that no key repeats
 
 
 def t(key: str, lang: str, **kwargs) -> str:

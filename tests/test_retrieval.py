@@ -36,14 +36,32 @@ def test_served_scores_equal_sklearn_transform(kb):
     params = IndexParams()
     analyzer = make_analyzer(kb, params)
     docs = documents_from(kb)
-    vec, units, _ = fit_units(docs, analyzer, params)
+    counter, tfidf, units, _ = fit_units(docs, analyzer, params)
     retriever = Retriever(fit(docs, analyzer, params), analyzer, params)
     for q in QUERIES:
-        expected = (vec.transform([q]) @ units.T).toarray().ravel()
+        # CountVectorizer + TfidfTransformer is what TfidfVectorizer.transform does
+        expected = (tfidf.transform(counter.transform([q])) @ units.T).toarray().ravel()
         ids, w, _ = retriever.query_vector(q)
         served = retriever.unit_scores(ids, w)
         assert np.allclose(served, expected, atol=1e-12), q
         assert expected.max() > 0, q
+
+
+def test_the_large_base_candidate_path_ranks_like_the_exact_path(kb):
+    """Above `exact_entries`, only candidate entries get the question blend: the top results agree."""
+    import dataclasses
+
+    from bot import evaluation
+    from tests.conftest import ROOT
+
+    exact = IndexParams()
+    approx = dataclasses.replace(exact, exact_entries=0, candidates=16)  # force the large-base path
+    analyzer = make_analyzer(kb, exact)
+    arrays = fit(documents_from(kb), analyzer, exact)
+    full, cand = Retriever(arrays, analyzer, exact), Retriever(arrays, analyzer, approx)
+    questions = [it.q for it in evaluation.load_items(ROOT / "tests" / "eval" / "questions.yaml") if it.q.strip()]
+    same = sum(full.search(q, 3) == cand.search(q, 3) for q in questions)
+    assert same / len(questions) >= 0.98
 
 
 def test_cached_index_gives_identical_rankings_and_is_keyed_by_the_knowledge(kb, tmp_path, kb_copy):

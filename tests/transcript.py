@@ -19,8 +19,14 @@ class Chat:
     lang_hint: str | None = None
     last: list[Reply] = field(default_factory=list)
 
+    @property
+    def channel(self) -> str:
+        return "telegram" if self.user.startswith("tg:") else "console"
+
     def _handle(self, event: Event) -> list[Reply]:
-        self.last = self.dialogue.handle(event)
+        from dataclasses import replace
+
+        self.last = self.dialogue.handle(replace(event, channel=self.channel))
         return self.last
 
     def say(self, text: str) -> list[Reply]:

@@ -6,8 +6,11 @@ No conversation logic lives here: every decision is the dialogue core's. The cor
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
+import signal
 from dataclasses import dataclass
 
 from telegram import (
@@ -97,10 +100,26 @@ async def _post_init(app: Application) -> None:
         app.job_queue.run_repeating(_send_reminders, interval=options.reminder_check_seconds, first=1.0,
                                     name="reminders")
         app.job_queue.run_repeating(_purge, interval=options.purge_check_seconds, first=5.0, name="purge")
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # SIGHUP: reload the knowledge base
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload(app)))
     log.info("bot @%s ready", app.bot.username)
 
 
+async def reload(app: Application) -> list[str]:
+    """Validate and index in a worker thread (seconds of CPU), then swap; broken knowledge changes nothing."""
+    core: Core = app.bot_data[CORE]
+    fresh, problems = await asyncio.to_thread(core.try_load)
+    if fresh is not None:
+        core.swap(fresh)
+    else:
+        for line in problems[:50]:
+            log.warning("knowledge problem: %s", line)
+    return problems
+
+
 async def _post_shutdown(app: Application) -> None:
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
     app.bot_data[CORE].close()
     log.info("store closed")
 
@@ -176,7 +195,7 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    replies = _dialogue(context).handle(_event(update, "button", query.data or ""))
+    replies = _handle(context, _event(update, "button", query.data or ""))
     toast = next((r.toast for r in replies if r.toast), None)
     try:
         await query.answer(text=toast[:200] if toast else None)  # every press is answered, exactly once
@@ -186,7 +205,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def respond(update: Update, context, event: Event) -> None:
-    await send(update, context, _dialogue(context).handle(event))
+    await send(update, context, _handle(context, event))
+
+
+def _handle(context, event: Event) -> list[Reply]:
+    """The core decides; one log line per event: user, kind, what was replied (text only if enabled)."""
+    replies = _dialogue(context).handle(event)
+    core: Core = context.application.bot_data[CORE]
+    if log.isEnabledFor(logging.INFO):
+        shown = f" text={event.text[:200]!r}" if core.settings.log_text and event.kind == "text" else ""
+        log.info("user=%s kind=%s%s -> %s", event.user, event.command or event.kind, shown,
+                 ",".join(r.kind for r in replies))
+    return replies
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:

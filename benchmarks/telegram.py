@@ -1,0 +1,149 @@
+"""The Telegram bot under load, beside a bare python-telegram-bot echo bot measured in the same run.
+
+    python benchmarks/telegram.py [--users 50 200] [--seconds 20]
+
+Both bots run as separate processes, long polling the same kind of fake Bot API server on 127.0.0.1
+(tests/fakebotapi.py). N simulated users run a closed loop: send a question, wait for the bot's reply,
+send the next. awardbot answers real questions from the development set (retrieval, SQLite question
+log, HTML reply with buttons); the echo bot sends the text back. Both run with the same concurrency
+(16 updates in flight) and no proactive rate limit (the fake does not throttle).
+
+Prints per bot and user count: updates/s, reply latency p50/p99, CPU seconds per update (the bot
+process), and the bot process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakebotapi import FakeBotAPI  # noqa: E402
+
+TOKEN = "424242:BENCH-token"  # noqa: S105 - a fake token for the fake server
+ECHO_BOT = """
+import os, sys
+from telegram import Update
+from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+async def echo(update: Update, context) -> None:
+    await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
+
+app = (ApplicationBuilder().token(os.environ["TOKEN"]).base_url(sys.argv[1]).base_file_url(sys.argv[2])
+       .concurrent_updates(16).connection_pool_size(32).build())
+app.add_handler(MessageHandler(filters.TEXT, echo))
+app.run_polling(allowed_updates=["message"])
+"""
+
+
+class CountingAPI(FakeBotAPI):
+    """The fake server, waking the simulated user whose chat received a message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.waiters: dict[int, asyncio.Future] = {}
+
+    def _record(self, call) -> None:
+        if call.method == "sendMessage" and call.ok:
+            waiter = self.waiters.pop(int(call.params["chat_id"]), None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(time.perf_counter())
+        if len(self.calls) < 1000:  # keep memory flat under load; the benchmark reads no call log
+            self.calls.append(call)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+async def measure(command, env: dict, users: int, seconds: float, questions: list[str]) -> dict:
+    async with CountingAPI(tokens={TOKEN}, bot_username="bench_bot", strict_chats=False) as api:
+        quiet = asyncio.subprocess.DEVNULL
+        proc = await asyncio.create_subprocess_exec(*command(api), env=env, cwd=ROOT, stdout=quiet, stderr=quiet)
+        try:
+            # warm up: one round trip per user, so that start-up is not measured
+            await asyncio.gather(*(round_trip(api, 10_000 + u, "你好") for u in range(users)))
+            latencies: list[float] = []
+            cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+            deadline = t0 + seconds
+            rng = random.Random(1)
+
+            async def user(uid: int) -> None:
+                while time.perf_counter() < deadline:
+                    latencies.append(await round_trip(api, uid, rng.choice(questions)))
+
+            await asyncio.gather(*(user(10_000 + u) for u in range(users)))
+            elapsed = time.perf_counter() - t0
+            cpu = cpu_seconds(proc.pid) - cpu0
+            rss = peak_rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            await proc.wait()
+    latencies.sort()
+    n = len(latencies)
+    return {"updates_s": n / elapsed, "p50_ms": 1000 * latencies[n // 2], "p99_ms": 1000 * latencies[int(n * 0.99)],
+            "cpu_ms": 1000 * cpu / n, "rss_mb": rss, "n": n}
+
+
+async def round_trip(api: CountingAPI, uid: int, text: str) -> float:
+    waiter = asyncio.get_running_loop().create_future()
+    api.waiters[uid] = waiter
+    start = time.perf_counter()
+    api.message(uid, text, language_code="zh-hans")
+    done = await asyncio.wait_for(waiter, timeout=60)
+    return done - start
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--users", type=int, nargs="*", default=[50, 200])
+    p.add_argument("--seconds", type=float, default=20.0)
+    args = p.parse_args()
+    from bot import evaluation
+
+    questions = [it.q for it in evaluation.load_items(ROOT / "tests" / "eval" / "questions.yaml")
+                 if it.expect == "answer"]
+    tmp = Path(tempfile.mkdtemp(prefix="awardbot-tgbench-"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")}
+    env_ours = base_env | {"AWARDBOT_TOKEN": TOKEN, "AWARDBOT_DB": str(tmp / "bench.db"),
+                           "AWARDBOT_CACHE": str(tmp / "cache"), "AWARDBOT_LOG_LEVEL": "WARNING"}
+    def ours(api):
+        return [sys.executable, "-m", "bot", "telegram", "--rate-limit", "0", "--concurrency", "16",
+                "--api-base-url", api.base_url]
+
+    def echo(api):
+        return [sys.executable, "-c", ECHO_BOT, api.base_url, api.base_file_url]
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}")
+    print(f"closed loop, {args.seconds:.0f} s per run; questions: {len(questions)} development questions\n")
+    print(f"{'bot':<10} {'users':>5} {'updates/s':>10} {'p50':>9} {'p99':>9} {'CPU/update':>11} {'RSS':>7}")
+    for users in args.users:
+        rows = {}
+        for name, cmd, env in (("echo", echo, base_env | {"TOKEN": TOKEN}), ("awardbot", ours, env_ours)):
+            r = asyncio.run(measure(cmd, env, users, args.seconds, questions))
+            rows[name] = r
+            print(f"{name:<10} {users:>5} {r['updates_s']:>10.1f} {r['p50_ms']:>7.1f}ms {r['p99_ms']:>7.1f}ms "
+                  f"{r['cpu_ms']:>9.2f}ms {r['rss_mb']:>5}MB", flush=True)
+        print(f"{'ratio':<10} {users:>5} {rows['awardbot']['updates_s'] / rows['echo']['updates_s']:>10.2f}×\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
