@@ -46,6 +46,7 @@ class Core:
         self.knowledge = knowledge
         self._store = store
         self.clock = clock
+        self.bot_username: str | None = None  # set by the Telegram adapter: invitation links use it
 
     @property
     def store(self) -> Store:

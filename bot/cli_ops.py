@@ -125,6 +125,56 @@ def cmd_health(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_team(args) -> int:
+    from bot import teamflow
+
+    core = _core(_settings(args))
+    try:
+        team = core.store.teams.find(args.team)
+        if team is None:
+            raise CliError(f"no team with id or name {args.team!r}")
+        report = teamflow.build_report(core, team)
+    finally:
+        core.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print(f"{report['team']['name']}: {report['team']['respondents']} respondents {report['roles']}")
+        for cat, c in report["categories"].items():
+            print(f"  {cat:<16} mean {c['mean']}  spread {c['spread']}  by role "
+                  f"{ {r: v['mean'] for r, v in c['by_role'].items()} }  gap {c['gap_leaders_minus_staff']}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from bot import quiz, report_pdf, teamflow
+    from bot.cli import _answers_arg
+
+    settings = _settings(args)
+    if (args.answers is None) == (args.team is None):
+        raise CliError("give either --answers JSON (an individual report) or --team TEAM (a team report)")
+    core = _core(settings, open_store=args.team is not None)
+    try:
+        if args.answers is not None:
+            answers = _answers_arg(args.answers)
+            try:
+                mode = quiz.validate_answers(core.kb.quiz, answers, args.mode)
+            except quiz.QuizInputError as exc:
+                raise CliError(str(exc)) from exc
+            result = quiz.score(core.kb, mode, answers, args.lang)
+            pdf = report_pdf.result_pdf(core.kb, result, args.lang, organisation=args.org or "")
+        else:
+            team = core.store.teams.find(args.team)
+            if team is None:
+                raise CliError(f"no team with id or name {args.team!r}")
+            pdf = report_pdf.team_pdf(core.kb, teamflow.build_report(core, team), args.lang)
+    finally:
+        core.close()
+    Path(args.pdf).write_bytes(pdf)
+    print(f"report written: {Path(args.pdf).resolve()}")
+    return 0
+
+
 def register(add) -> None:
     """Add these sub-commands to the `awardbot` parser."""
     sp = add("stats", cmd_stats, "usage figures: users, questions, top topics, quiz, feedback")
@@ -148,6 +198,21 @@ def register(add) -> None:
 
     sp = add("restore", cmd_restore, "put a backup back in place (stop the bot first)")
     sp.add_argument("file", metavar="FILE")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
+
+    sp = add("team", cmd_team, "team assessment: `awardbot team report TEAM [--json]`")
+    sp.add_argument("action", choices=("report",))
+    sp.add_argument("team", metavar="TEAM", help="team id or name")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
+
+    sp = add("report", cmd_report, "a PDF report from quiz answers (--answers) or for a team (--team)")
+    sp.add_argument("--answers", metavar="JSON", help="{question id: option index}, inline or @file.json")
+    sp.add_argument("--team", metavar="TEAM", help="team id or name")
+    sp.add_argument("--pdf", required=True, metavar="FILE", help="where to write the PDF")
+    sp.add_argument("--mode", choices=("quick", "full"))
+    sp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    sp.add_argument("--org", metavar="NAME", help="organisation name printed on the report")
     sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
 
     sp = add("health", cmd_health, "exit 0 if the bot runs, its database is readable and the knowledge valid")

@@ -12,14 +12,15 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from bot import qa, quizflow
+from bot import qa, quizflow, teamflow
 from bot.app import Core
 from bot.replies import Button, Reply, reply
 from bot.textnorm import language_of
 from bot.texts import LANGS, t
 
 # The commands every user can send, in menu order; admin commands are for AWARDBOT_ADMINS (and the console).
-COMMANDS = ("start", "help", "quiz", "lang", "topics", "history", "privacy", "mydata", "delete", "cancel")
+COMMANDS = ("start", "help", "quiz", "lang", "topics", "history", "report", "team", "privacy", "mydata", "delete",
+            "cancel")
 ADMIN_COMMANDS = ("stats", "unanswered", "reload")
 NON_TEXT = ("sticker", "photo", "voice", "video", "document", "location", "contact")
 
@@ -118,9 +119,11 @@ class Dialogue:
         return reply(text, kind="unknown_command")
 
     def cmd_start(self, turn: Turn, arg: str) -> list[Reply]:
-        # Deep links: /start quiz, /start topic_<entry id>
+        # Deep links: /start quiz, /start topic_<entry id>, /start team_<token>
         if arg == "quiz":
             return quizflow.quiz_command(turn)
+        if arg.startswith("team_"):
+            return teamflow.join_link(turn, arg[len("team_"):])
         if arg.startswith("topic_"):
             entry = self.core.kb.entries.get(arg[len("topic_"):])
             if entry is not None:
@@ -135,6 +138,12 @@ class Dialogue:
 
     def cmd_quiz(self, turn: Turn, arg: str) -> list[Reply]:
         return quizflow.quiz_command(turn, arg.lower())
+
+    def cmd_team(self, turn: Turn, arg: str) -> list[Reply]:
+        return teamflow.team_command(turn, arg)
+
+    def cmd_report(self, turn: Turn, arg: str) -> list[Reply]:
+        return teamflow.pdf_report(turn, organisation=arg)
 
     def cmd_cancel(self, turn: Turn, arg: str) -> list[Reply]:
         return quizflow.pause(turn)
@@ -253,6 +262,36 @@ class Dialogue:
         if session is None or session["user_id"] != turn.user_id or session["status"] != "active":
             return None
         return quizflow.pause(turn, rest)
+
+    def btn_tj(self, turn: Turn, rest: str):
+        team_id, _, role = rest.partition(":")
+        return teamflow.join_role(turn, team_id, role)
+
+    def _own_team(self, turn: Turn, team_id: str) -> dict | None:
+        team = self.core.store.teams.get(team_id)
+        return team if team and team["owner_id"] == turn.user_id else None
+
+    def btn_tr(self, turn: Turn, rest: str):
+        team = self._own_team(turn, rest)
+        return teamflow.report_replies(turn, team) if team else None
+
+    def btn_tp(self, turn: Turn, rest: str):
+        team = self._own_team(turn, rest)
+        return [teamflow.team_pdf_reply(turn, team)] if team else None
+
+    def btn_pb(self, turn: Turn, rest: str):
+        return teamflow.peers_start(turn, rest)
+
+    def btn_pi(self, turn: Turn, rest: str):
+        sid, _, industry = rest.partition(":")
+        return teamflow.peers_industry(turn, sid, industry)
+
+    def btn_ps(self, turn: Turn, rest: str):
+        parts = rest.split(":")
+        return teamflow.peers_result(turn, *parts) if len(parts) == 3 else None
+
+    def btn_rp(self, turn: Turn, rest: str):
+        return teamflow.pdf_report(turn, rest)
 
     def btn_h(self, turn: Turn, rest: str):
         return quizflow.history(turn)

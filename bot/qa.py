@@ -93,8 +93,18 @@ def more_reply(turn, entry: Entry, qid: int = 0) -> Reply:
             text.b(t(key, lang)).nl().bullets(items[lang]).nl()
     if entry.first_step:
         text.b(t("first_step", lang)).add(" " + entry.first_step[lang]).nl(2)
-    text.i(t("sources", lang) + " " + "; ".join(entry.sources))
+    public = public_sources(entry)
+    if public:
+        text.i(t("sources", lang) + " " + "; ".join(public))
     return reply(text, _related_buttons(turn, entry, qid), kind="more")
+
+
+INTERNAL_SOURCES = ("facts.md", "scope decision", "awardbot design", "seed article")
+
+
+def public_sources(entry: Entry) -> list[str]:
+    """Sources a reader can follow: web pages and named documents, not the project's own notes."""
+    return [s for s in entry.sources if not any(marker in s.lower() for marker in INTERNAL_SOURCES)]
 
 
 def topics_reply(turn) -> Reply:

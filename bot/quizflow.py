@@ -45,9 +45,11 @@ def quiz_command(turn, arg: str = "") -> list[Reply]:
     return [reply(text, buttons, kind="quiz_choose")]
 
 
-def start(turn, mode: str) -> list[Reply]:
+def start(turn, mode: str, team_id: str | None = None) -> list[Reply]:
     ids = quiz.question_ids(_bank(turn), mode)
     sid = turn.core.store.start_quiz(turn.user_id, mode, ids, turn.core.settings.reminder_hours)
+    if team_id:
+        turn.core.store.teams.link_session(sid, team_id)
     return [question_reply(turn, turn.core.store.quiz_session(sid), {}, edit=False)]
 
 
@@ -105,10 +107,15 @@ def finish(turn, session: dict, answers: dict) -> list[Reply]:
     history = store.quiz_results(turn.user_id, limit=1)
     previous = history[0] if history else None
     store.finish_quiz(session["id"], turn.user_id, session["mode"], result)
+    if session.get("team_id"):
+        member = store.teams.membership(session["team_id"], turn.user_id)
+        store.teams.tag_result(session["id"], team_id=session["team_id"], role=member["role"] if member else None)
     change = quiz.changes(result, previous["result"] if previous else None)
     text = results.result_text(kb.quiz, result, lang, change,
                                previous["finished_at"] if previous else "", previous["mode"] if previous else "")
     rows = [[Button("📖 " + r["title"], f"e:{r['entry']}:0")] for r in result["recommendations"]]
+    sid = session["id"]
+    rows.append([Button(t("btn_peers", lang), f"pb:{sid}"), Button(t("btn_pdf", lang), f"rp:{sid}")])
     rows.append([Button(t("btn_history", lang), "h")])
     png = results.result_chart(kb.quiz, result, lang, previous["result"] if previous else None)
     return [

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from bot.migrations import migrations
 from bot.store_admin import AdminQueries
+from bot.store_teams import TeamQueries
 
 Clock = Callable[[], float]
 
@@ -43,6 +44,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(self.db)
         self.admin = AdminQueries(self.db, self.days_ago)
+        self.teams = TeamQueries(self.db, self.now)
 
     def close(self) -> None:
         self.db.close()
@@ -72,7 +74,7 @@ class Store:
         return rows[0] if rows else None
 
     def update_user(self, user_id: str, **fields: Any) -> None:
-        allowed = {"lang", "last_lang", "active", "reminders", "pending_delete"}
+        allowed = {"lang", "last_lang", "active", "reminders", "pending_delete", "pending"}
         assert set(fields) <= allowed, fields  # noqa: S101 - a programming error, not input
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.db.execute(f"UPDATE users SET {sets} WHERE id = ?", [*fields.values(), user_id])  # noqa: S608
@@ -217,6 +219,8 @@ class Store:
             "feedback": rows("SELECT * FROM feedback WHERE user_id = ? ORDER BY ts"),
             "quiz_sessions": sessions,
             "quiz_results": list(reversed(self.quiz_results(user_id, limit=10_000))),
+            "teams_owned": rows("SELECT id, name, status, created_at FROM teams WHERE owner_id = ?"),
+            "team_memberships": rows("SELECT team_id, role, joined_at FROM team_members WHERE user_id = ?"),
         }
 
     def delete_user(self, user_id: str) -> None:
@@ -229,6 +233,9 @@ class Store:
                 "DELETE FROM quiz_answers WHERE session_id IN (SELECT id FROM quiz_sessions WHERE user_id = ?)",
                 [user_id])
             self.db.execute("DELETE FROM quiz_sessions WHERE user_id = ?", [user_id])
+            self.db.execute("DELETE FROM team_members WHERE user_id = ?", [user_id])
+            # Teams they own stay for their members, closed and without an owner.
+            self.db.execute("UPDATE teams SET owner_id = NULL, status = 'closed' WHERE owner_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
 
     def days_ago(self, days: float) -> str:

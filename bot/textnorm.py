@@ -22,23 +22,30 @@ EN_STOP = frozenset((
     "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "there", "their",
     "they", "them", "he", "she", "his", "her", "as", "if", "so", "than", "then", "too", "very", "just",
     "also", "i", "me", "my", "s", "t", "im", "i'm", "we're", "pls", "please",
+    # Question words: near the max_df cut, they would drop in and out of the index as content grows.
+    "what", "how", "which", "where", "when", "why", "whats", "what's",
 ))
 # Characters that carry grammar rather than meaning in chat questions.
 ZH_STOP = frozenset("的了吗呢吧啊呀么嘛哦哈是在和与及或就都也还又很请问我你他她它们这那个些什怎样")
 # A bigram with one of these ("是多", "的分", "怎么") is grammar, not a word; 问 and 个 stay ("问题", "个人").
 ZH_BIGRAM_STOP = frozenset("的了吗呢吧啊呀么嘛哦哈是我你他她它们这那些什怎")
+# Question words: always grammar, and near the max_df cut they would drop in and out as content grows.
+ZH_QUESTION_BIGRAMS = frozenset(("什么", "怎么", "怎样", "如何", "哪些", "为何", "是否", "为什"))
 
 
 def _stem(word: str) -> str:
-    """A light English stemmer: plural and common verb endings only (measured in docs/retrieval.md)."""
+    """A light English stemmer: plurals, -ing, -ed and -ment, then a final -e, so that derivations meet
+    ("deployed", "deployment" → "deploy"; "managing", "management" → "manag")."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+    for suffix, repl in (("ments", ""), ("ment", ""), ("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""),
+                         ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return word[: len(word) - len(suffix)] + repl
-    return word
+                break
+            word = word[: len(word) - len(suffix)] + repl
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,8 @@ class Analyzer:
                     if n == 1:
                         tokens.extend(ch for ch in run if not (p.zh_stop and ch in ZH_STOP))
                     else:
-                        grams = (run[i : i + n] for i in range(len(run) - n + 1))
+                        grams = (g for g in (run[i : i + n] for i in range(len(run) - n + 1))
+                                 if g not in ZH_QUESTION_BIGRAMS)
                         if p.zh_bigram_stop:
                             grams = (g for g in grams if not any(ch in ZH_BIGRAM_STOP for ch in g))
                         tokens.extend(grams)

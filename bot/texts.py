@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.texts_admin import ADMIN_TEXTS
 from bot.texts_quiz import QUIZ_TEXTS
+from bot.texts_team import TEAM_TEXTS
 
 LANGS = ("zh", "en")
 
@@ -130,7 +131,7 @@ _GENERAL: dict[str, dict[str, str]] = {
 }
 
 
-TEXTS: dict[str, dict[str, str]] = _GENERAL | QUIZ_TEXTS | ADMIN_TEXTS  # a test checks that no key repeats
+TEXTS: dict[str, dict[str, str]] = _GENERAL | QUIZ_TEXTS | ADMIN_TEXTS | TEAM_TEXTS  # a test checks no key repeats
 
 
 def t(key: str, lang: str, **kwargs) -> str:

@@ -91,6 +91,7 @@ def build_application(core: Core, options: TelegramOptions) -> Application:
 
 
 async def _post_init(app: Application) -> None:
+    app.bot_data[CORE].bot_username = app.bot.username
     for lang in ("zh", "en"):
         commands = [BotCommand(c, t("cmd_" + c, lang)[:256]) for c in COMMANDS if c != "start"]
         await app.bot.set_my_commands(commands, language_code=lang)
