@@ -35,7 +35,9 @@ class Store:
         self.clock = clock
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=10)
+        # One thread at a time uses the connection (the Telegram adapter's core worker, or the CLI's main
+        # thread), but not necessarily the thread that opened it.
+        conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
         self.db = Database(conn)
         self.db.execute("PRAGMA busy_timeout = 10000")
         if str(path) != ":memory:":
@@ -56,8 +58,13 @@ class Store:
 
     def touch_user(self, user_id: str, channel: str, chat_id: str | None = None,
                    hint_lang: str | None = None) -> dict:
-        """Create or refresh a user; a message from them means they are reachable again."""
-        now = self.now()
+        """Create or refresh a user; a message from them means they are reachable again. Within a minute
+        of the last refresh nothing is written: a conversation costs one read per message, not a write."""
+        now = self.clock()
+        user = self.user(user_id)
+        if user is not None and user["active"] == 1 and (chat_id is None or user["chat_id"] == chat_id) \
+                and (hint_lang is None or user["hint_lang"] == hint_lang) and user["last_seen"] >= iso(now - 60):
+            return user
         with self.db.atomic():
             self.db.execute(
                 """INSERT INTO users (id, channel, chat_id, hint_lang, created_at, last_seen, active, reminders)
@@ -65,7 +72,7 @@ class Store:
                    ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen, active = 1,
                      chat_id = COALESCE(excluded.chat_id, users.chat_id),
                      hint_lang = COALESCE(excluded.hint_lang, users.hint_lang)""",
-                [user_id, channel, chat_id, hint_lang, now, now],
+                [user_id, channel, chat_id, hint_lang, iso(now), iso(now)],
             )
         return self.user(user_id)
 

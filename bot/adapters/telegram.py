@@ -11,7 +11,9 @@ import contextlib
 import logging
 import secrets
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from telegram import (
     BotCommand,
@@ -43,6 +45,7 @@ from bot.texts import t
 log = logging.getLogger(__name__)
 CORE = "core"
 DIALOGUE = "dialogue"
+WORKER = "worker"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def build_application(core: Core, options: TelegramOptions) -> Application:
     app = builder.build()
     app.bot_data[CORE] = core
     app.bot_data[DIALOGUE] = Dialogue(core)
+    # The core runs on one worker thread: SQLite's fsync, chart and PDF rendering never stall the event
+    # loop, and the database connection is still used by a single thread at a time.
+    app.bot_data[WORKER] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="awardbot-core")
     app.bot_data["options"] = options
     edited = filters.UpdateType.EDITED
     app.add_handler(MessageHandler(filters.COMMAND & ~edited, on_command))
@@ -118,10 +124,16 @@ async def reload(app: Application) -> list[str]:
     return problems
 
 
+async def in_core(app: Application, fn, *args):
+    """Run a core call on the core's worker thread."""
+    return await asyncio.get_running_loop().run_in_executor(app.bot_data[WORKER], fn, *args)
+
+
 async def _post_shutdown(app: Application) -> None:
     with contextlib.suppress(NotImplementedError, RuntimeError):
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-    app.bot_data[CORE].close()
+    await in_core(app, app.bot_data[CORE].close)
+    app.bot_data[WORKER].shutdown(wait=True)
     log.info("store closed")
 
 
@@ -196,7 +208,7 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    replies = _handle(context, _event(update, "button", query.data or ""))
+    replies = await _handle(context, _event(update, "button", query.data or ""))
     toast = next((r.toast for r in replies if r.toast), None)
     try:
         await query.answer(text=toast[:200] if toast else None)  # every press is answered, exactly once
@@ -206,12 +218,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def respond(update: Update, context, event: Event) -> None:
-    await send(update, context, _handle(context, event))
+    await send(update, context, await _handle(context, event))
 
 
-def _handle(context, event: Event) -> list[Reply]:
+async def _handle(context, event: Event) -> list[Reply]:
     """The core decides; one log line per event: user, kind, what was replied (text only if enabled)."""
-    replies = _dialogue(context).handle(event)
+    replies = await in_core(context.application, _dialogue(context).handle, event)
     core: Core = context.application.bot_data[CORE]
     if log.isEnabledFor(logging.INFO):
         shown = f" text={event.text[:200]!r}" if core.settings.log_text and event.kind == "text" else ""
@@ -249,7 +261,7 @@ async def send(update: Update, context, replies: list[Reply]) -> None:
                 await context.bot.send_message(chat_id, to_html(chunk), parse_mode=ParseMode.HTML,
                                                reply_markup=markup(reply) if last else None)
     except Forbidden as exc:
-        _mark_unreachable(context, update, exc)
+        await _mark_unreachable(context, update, exc)
 
 
 async def _edit(message, spans, keyboard) -> bool:
@@ -263,12 +275,13 @@ async def _edit(message, spans, keyboard) -> bool:
     return True
 
 
-def _mark_unreachable(context, update: Update, exc: TelegramError) -> None:
+async def _mark_unreachable(context, update: Update, exc: TelegramError) -> None:
     """A user who blocked the bot: mark inactive once; nothing is retried."""
     user = update.effective_user
     log.info("user %s unreachable (%s): marked inactive", user.id if user else "?", exc)
     if user is not None:
-        context.application.bot_data[CORE].store.update_user(f"tg:{user.id}", active=0)
+        store = context.application.bot_data[CORE].store
+        await in_core(context.application, partial(store.update_user, f"tg:{user.id}", active=0))
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -279,7 +292,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = "zh" if (query.from_user.language_code or "").startswith("zh") else "en"
     results = []
     if text:
-        ans = core.knowledge.answerer.answer(text, k=5)
+        ans = await in_core(context.application, lambda: core.knowledge.answerer.answer(text, k=5))
         lang = ans.lang
         entries = [c.entry for c in ans.candidates if c.score >= core.knowledge.answerer.thresholds.unsure][:5]
     else:
@@ -301,21 +314,22 @@ def to_html_text(text: str) -> str:
 
 async def _send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     dialogue: Dialogue = context.application.bot_data[DIALOGUE]
-    for user, reply in dialogue.due_reminders():
+    for user, reply in await in_core(context.application, dialogue.due_reminders):
         if user.get("channel") != "telegram" or not user.get("chat_id"):
             continue
         try:
             await context.bot.send_message(int(user["chat_id"]), to_html(reply.spans), parse_mode=ParseMode.HTML,
                                            reply_markup=markup(reply))
         except Forbidden:
-            context.application.bot_data[CORE].store.update_user(user["id"], active=0)
+            store = context.application.bot_data[CORE].store
+            await in_core(context.application, partial(store.update_user, user["id"], active=0))
         except TelegramError as exc:
             log.warning("reminder to %s not sent: %s", user["id"], exc)
 
 
 async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
     core: Core = context.application.bot_data[CORE]
-    removed = core.store.purge_questions(core.settings.retention_days)
+    removed = await in_core(context.application, core.store.purge_questions, core.settings.retention_days)
     if removed:
         log.info("retention: purged %d question(s) older than %d days", removed, core.settings.retention_days)
 
