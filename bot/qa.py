@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.answers import LOG_LIMIT, MAX_QUESTION, Answer
 from bot.knowledge import Entry
 from bot.replies import Button, Reply, Text, reply
@@ -102,9 +104,19 @@ def more_reply(turn, entry: Entry, qid: int = 0) -> Reply:
 INTERNAL_SOURCES = ("facts.md", "scope decision", "awardbot design", "seed article")
 
 
+URL_RE = re.compile(r"https?://[^\s;,)]+")
+
+
 def public_sources(entry: Entry) -> list[str]:
-    """Sources a reader can follow: web pages and named documents, not the project's own notes."""
-    return [s for s in entry.sources if not any(marker in s.lower() for marker in INTERNAL_SOURCES)]
+    """Sources a reader can follow: web pages and named documents, not the project's own notes (whose
+    web addresses are kept)."""
+    out: list[str] = []
+    for source in entry.sources:
+        internal = any(marker in source.lower() for marker in INTERNAL_SOURCES)
+        for item in (URL_RE.findall(source) if internal else [source]):
+            if item not in out:
+                out.append(item)
+    return out
 
 
 def topics_reply(turn) -> Reply:

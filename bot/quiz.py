@@ -11,6 +11,7 @@ from bot.knowledge import KnowledgeBase
 from bot.quizbank import Question, QuizBank
 
 MODES = ("quick", "full")
+STRONG_BAND = 80  # answers at or above this band are not turned into recommendations
 
 
 class QuizInputError(ValueError):
@@ -118,6 +119,8 @@ def recommendations(kb, asked, answers, weakest, order, lang, minimum=3, maximum
 
     for q in sorted((q for q in asked if q.category == weakest), key=low_first):
         opt = answers.get(q.id)
+        if opt is not None and opt < q.unknown_index and q.options[opt].band >= STRONG_BAND:
+            continue  # already integrated practice: nothing to recommend there
         said = q.options[opt].text[lang] if opt is not None and opt < q.unknown_index else _UNKNOWN[lang]
         fresh = next((eid for eid in q.entries if eid not in used and eid in kb.entries), None)
         if fresh:  # one recommendation per weak answer, with that answer's own advice

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from bot import chart
 from bot.quizbank import QuizBank
 from bot.replies import Text
@@ -56,7 +58,7 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
 def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
     """Every string drawn on the chart (the glyph test checks the font against these)."""
     values = [result["categories"][c]["score_pct"] for c in bank.categories]
-    labels = [f"{c.name[lang]}\n{'—' if v is None else _fmt(v) + '%'}"
+    labels = [f"{textwrap.fill(c.name[lang], 20)}\n{'—' if v is None else _fmt(v) + '%'}"
               for c, v in zip(bank.categories.values(), values, strict=True)]
     return {"labels": labels, "title": t("chart_title", lang) + f"  {round(result['total'])}/1000",
             "legend": (t("chart_now", lang), t("chart_before", lang)), "values": values}
