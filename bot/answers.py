@@ -5,7 +5,7 @@ This is the only path by which any channel (console, Telegram, `awardbot ask`) a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot import smalltalk
 from bot.knowledge import Entry, KnowledgeBase
@@ -41,7 +41,6 @@ class Answer:
     candidates: tuple[Candidate, ...] = ()  # in-scope entries, best first
     reason: str = ""  # declined: empty | too_long | out_of_scope | no_match; smalltalk: its kind
     redirect: Entry | None = None  # the out-of-scope entry that explains where to ask instead
-    extras: dict = field(default_factory=dict)
 
     @property
     def answered(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import BinaryIO
 
-from bot.answers import LOG_LIMIT, Answer
+from bot.answers import Answer
 from bot.texts import t
 
 ASK_USER = "cli:ask"
@@ -39,11 +39,10 @@ def answer_json(ans: Answer) -> dict:
 def _answer(core, question: str, args) -> Answer:
     ans = core.knowledge.answerer.answer(question, lang=args.lang, k=max(args.k, 1))
     if args.record:
-        best = ans.best
+        from bot.qa import record
+
         core.store.touch_user(ASK_USER, "cli")
-        core.store.log_question(ASK_USER, "cli", ans.lang, question[:LOG_LIMIT], ans.status,
-                                best.entry.id if best else None, best.entry.topic if best else None,
-                                round(best.score, 4) if best else None)
+        record(core.store, ASK_USER, "cli", ans)
     return ans
 
 

@@ -12,15 +12,19 @@ from bot.texts import t
 RELATED_BUTTONS = 3
 
 
+def record(store, user_id: str, channel: str, ans: Answer) -> int:
+    """Log a question with its outcome (best entry, topic, score) for later review."""
+    best = ans.best
+    return store.log_question(user_id, channel, ans.lang, ans.question[:LOG_LIMIT], ans.status,
+                              best.entry.id if best else None, best.entry.topic if best else None,
+                              round(best.score, 4) if best else None)
+
+
 def answer_question(turn, text: str) -> list[Reply]:
     """Answer a free-text question; the chat channels always record it in the question log."""
     ans: Answer = turn.core.knowledge.answerer.answer(text, lang=turn.lang)
     best = ans.best
-    qid = turn.core.store.log_question(
-        turn.user_id, turn.channel, turn.lang, text[:LOG_LIMIT], ans.status,
-        best.entry.id if best else None, best.entry.topic if best else None,
-        round(best.score, 4) if best else None,
-    )
+    qid = record(turn.core.store, turn.user_id, turn.channel, ans)
     if ans.status == "smalltalk":
         return [reply(t("st_" + ans.reason, turn.lang), kind="smalltalk")]
     if ans.status == "answered":

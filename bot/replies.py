@@ -43,9 +43,6 @@ class Reply:
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
 
-    def button_data(self) -> list[str]:
-        return [b.data for row in self.buttons for b in row]
-
 
 class Text:
     """A small builder for styled text: Text().b("Title").nl().add("body").spans."""

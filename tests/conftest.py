@@ -73,3 +73,13 @@ def run_cli(*args: str, env: dict | None = None, input: str | bytes | None = Non
 def cli_env(tmp_path, cache_dir) -> dict:
     return {"AWARDBOT_DB": str(tmp_path / "cli.db"), "AWARDBOT_CACHE": str(cache_dir),
             "AWARDBOT_KNOWLEDGE": str(KNOWLEDGE), "XDG_DATA_HOME": str(tmp_path / "data")}
+
+
+@pytest.fixture
+async def fake():
+    """A fake Telegram Bot API server on 127.0.0.1 for the bot under test."""
+    from tests.fakebotapi import FakeBotAPI
+    from tests.tgharness import TOKEN
+
+    async with FakeBotAPI(tokens={TOKEN}, bot_username="awardbot_test") as server:
+        yield server

@@ -11,9 +11,8 @@ import pytest
 from bot import quiz, report_pdf, teams
 from bot.dialogue import Dialogue
 from tests.conftest import run_cli
-from tests.fakebotapi import FakeBotAPI
 from tests.pdftext import extract
-from tests.tgharness import TOKEN, TgChat, running_bot
+from tests.tgharness import TgChat, running_bot
 from tests.transcript import Chat
 
 OWNER = 5000
@@ -167,8 +166,3 @@ def test_report_cli_writes_a_pdf_and_rejects_bad_input(cli_env, tmp_path):
     bad = run_cli("report", "--answers", '{"nope": 1}', "--pdf", str(tmp_path / "x.pdf"), env=cli_env)
     assert bad.returncode == 2
 
-
-@pytest.fixture
-async def fake():
-    async with FakeBotAPI(tokens={TOKEN}, bot_username="awardbot_test") as server:
-        yield server

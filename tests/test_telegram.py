@@ -22,11 +22,6 @@ from tests.transcript import SCENARIOS
 ALICE = 1001
 
 
-@pytest.fixture
-async def fake():
-    async with FakeBotAPI(tokens={TOKEN}, bot_username="awardbot_test") as server:
-        yield server
-
 
 @pytest.fixture
 async def bot(core, fake):
