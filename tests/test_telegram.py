@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -12,6 +13,7 @@ import sys
 import time
 
 import pytest
+from telegram.error import Conflict
 
 from bot import app as app_mod
 from tests.conftest import ROOT, run_cli
@@ -348,3 +350,43 @@ def _run_against_fake(cli_env, token_file):
             out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
             return subprocess.CompletedProcess([], proc.returncode, out.decode(), err.decode())
     return asyncio.run(main())
+
+
+async def test_a_409_conflict_is_logged_and_polling_resumes(bot, fake, caplog):
+    """Another instance polling the same token (409): the bot logs it and keeps serving afterwards."""
+    await fake.wait_for("getUpdates")
+    intruder = fake.make_bot(TOKEN)
+    async with intruder:
+        with caplog.at_level(logging.ERROR), contextlib.suppress(Conflict):
+            # a long poll from another instance terminates the bot's waiting one with 409 (and the bot's
+            # next poll terminates this one in turn)
+            await intruder.get_updates(timeout=2)
+        await asyncio.sleep(0.3)
+    conflicts = [c for c in fake.calls if c.method == "getUpdates" and c.status == 409]
+    assert conflicts
+    chat = TgChat(fake, ALICE)
+    await chat.say("战略部署怎么写")
+    assert "4.2.3" in chat.text
+
+
+async def test_an_expired_callback_query_still_acts_on_the_press(core, settings, knowledge):
+    async with (FakeBotAPI(tokens={TOKEN}, bot_username="awardbot_test", callback_ttl=0) as fake,
+                running_bot(core, fake)):
+        chat = TgChat(fake, ALICE)
+        await chat.say("/quiz quick")
+        await chat.press("A")
+        answered = chat.calls("answerCallbackQuery")
+        assert answered[0].status == 400  # "query is too old"
+        assert "第 2/14 题" in chat.text  # the answer was still recorded and the next question shown
+
+
+async def test_message_texts_are_logged_only_when_the_operator_asks(fake, settings, knowledge, caplog):
+    for log_text in (False, True):
+        core = app_mod.Core(settings.with_(log_text=log_text), knowledge, None)
+        async with running_bot(core, fake):
+            caplog.clear()
+            with caplog.at_level(logging.INFO, logger="bot.adapters.telegram"):
+                await TgChat(fake, ALICE).say("战略部署怎么写")
+            lines = [r.getMessage() for r in caplog.records if "user=tg:1001" in r.getMessage()]
+            assert lines
+            assert ("战略部署怎么写" in lines[0]) is log_text
