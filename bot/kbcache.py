@@ -13,7 +13,7 @@ import json
 import logging
 from pathlib import Path
 
-from bot import knowledge, quizbank
+from bot import fields, knowledge, quizbank
 from bot.atomicfile import atomic_write
 from bot.knowledge import Entry, Group, KnowledgeBase, SynonymGroup, Topic
 
@@ -23,7 +23,7 @@ _TUPLE_DICTS = ("questions", "keywords", "evidence", "pitfalls")
 
 def _key(fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
-    for module in (knowledge, quizbank):
+    for module in (knowledge, quizbank, fields):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:32]
 

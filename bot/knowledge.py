@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import quizbank
+from bot.fields import LANGS, bilingual_list, bilingual_text, did_you_mean, str_list
 from bot.problems import KnowledgeError, Problems
 
-LANGS = ("zh", "en")
 RESERVED_FILES = {"topics.yaml", "synonyms.yaml", "quiz.yaml"}
 MIN_QUESTIONS = 5
 # The short answer is sent as one Telegram message (4096 characters) together with its title, clause
@@ -26,7 +26,6 @@ ANSWER_LIMIT = 3500
 DETAILS_LIMIT = 12000
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CLAUSE_RE = re.compile(r"^\d+(\.\d+)*$")
-CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 TEXT_FIELDS = ("title", "answer", "details", "first_step")
 LIST_FIELDS = ("questions", "keywords", "evidence", "pitfalls")
@@ -269,7 +268,7 @@ def _entry(fname, index, raw, topics, groups, problems) -> Entry | None:
         return None
     n = len(problems.items)
     for k in sorted(set(raw) - set(REQUIRED) - set(OPTIONAL)):
-        hint = _did_you_mean(k, REQUIRED + OPTIONAL)
+        hint = did_you_mean(k, REQUIRED + OPTIONAL)
         problems.add(fname, eid, k, "unknown field" + (f" (did you mean `{hint}`?)" if hint else ""))
     for k in REQUIRED:
         if k not in raw:
@@ -286,8 +285,8 @@ def _entry(fname, index, raw, topics, groups, problems) -> Entry | None:
         for k in CAT_REQUIRED:
             if k not in raw:
                 problems.add(fname, eid, k, "category entries need it (clause, points, evidence, pitfalls, first_step)")
-    related = _str_list(raw.get("related", []), fname, eid, "related", problems)
-    sources = _str_list(raw.get("sources", []), fname, eid, "sources", problems)
+    related = str_list(raw.get("related", []), fname, eid, "related", problems)
+    sources = str_list(raw.get("sources", []), fname, eid, "sources", problems)
     if "sources" in raw and not sources:
         problems.add(fname, eid, "sources", "list at least one source")
     if len(problems.items) > n:
@@ -347,69 +346,13 @@ def _clause_points(raw, fname, eid, problems) -> tuple[str | None, int | None, b
     return clause, points, verified
 
 
-def bilingual_text(raw, fname, eid, key, problems, *, label=None, extra=frozenset(), whole=False):
-    """A `{zh, en}` text field; `whole` reads the languages from `raw` itself; `label` names it in errors."""
-    value = raw if whole else raw.get(key)
-    key = label or key
-    if not isinstance(value, dict):
-        problems.add(fname, eid, key, "expected {zh: ..., en: ...}")
-        return None
-    for k in set(value) - set(LANGS) - set(extra):
-        problems.add(fname, eid, f"{key}.{k}", "unknown language (use zh and en)")
-    out = {}
-    for lang in LANGS:
-        text = value.get(lang)
-        if lang not in value:
-            problems.add(fname, eid, f"{key}.{lang}", "missing language")
-        elif not isinstance(text, str) or not text.strip():
-            problems.add(fname, eid, f"{key}.{lang}", "empty text")
-        else:
-            out[lang] = text.strip()
-    if "zh" in out and not CJK_RE.search(out["zh"]):
-        problems.add(fname, eid, f"{key}.zh", "has no Chinese characters: is it in the wrong language?")
-    return out if len(out) == 2 else None
-
-
-def bilingual_list(raw, fname, eid, key, problems) -> dict[str, tuple[str, ...]] | None:
-    value = raw.get(key)
-    if not isinstance(value, dict):
-        problems.add(fname, eid, key, "expected {zh: [...], en: [...]}")
-        return None
-    for k in set(value) - set(LANGS):
-        problems.add(fname, eid, f"{key}.{k}", "unknown language (use zh and en)")
-    out = {}
-    for lang in LANGS:
-        items = value.get(lang)
-        if lang not in value:
-            problems.add(fname, eid, f"{key}.{lang}", "missing language")
-            continue
-        if not isinstance(items, list) or not items:
-            problems.add(fname, eid, f"{key}.{lang}", "expected a non-empty list")
-            continue
-        clean = []
-        for i, item in enumerate(items):
-            if not isinstance(item, str | int | float) or not str(item).strip():
-                problems.add(fname, eid, f"{key}.{lang}[{i}]", "empty text")
-            else:
-                clean.append(str(item).strip())
-        out[lang] = tuple(clean)
-    return out if len(out) == 2 else None
-
-
-def _str_list(value, fname, eid, key, problems) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.add(fname, eid, key, "expected a list of non-empty strings")
-        return []
-    return [v.strip() for v in value]
-
-
 def _check_related(entries: dict[str, Entry], problems: Problems) -> None:
     for e in entries.values():
         for r in e.related:
             if r == e.id:
                 problems.add(e.file, e.id, "related", "an entry cannot be related to itself")
             elif r not in entries:
-                hint = _did_you_mean(r, tuple(entries))
+                hint = did_you_mean(r, tuple(entries))
                 problems.add(e.file, e.id, "related",
                              f"`{r}` is not an entry id" + (f" (did you mean `{hint}`?)" if hint else ""))
 
@@ -419,10 +362,3 @@ def _check_coverage(entries: dict[str, Entry], topics: dict[str, Topic], problem
     for t in topics.values():
         if t.contract and t.id not in covered:
             problems.add("topics.yaml", t.id, "topic", "contract topic has no entry")
-
-
-def _did_you_mean(word: str, options) -> str | None:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
-    return close[0] if close else None

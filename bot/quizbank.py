@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.fields import bilingual_text
 from bot.problems import Problems
 
 PROCESS_DIMENSIONS = ("approach", "deployment", "learning", "integration")
@@ -82,8 +83,6 @@ class QuizBank:
 
 
 def parse(doc: Any, entry_ids: set[str], topics: dict, problems: Problems) -> QuizBank | None:
-    from bot.knowledge import bilingual_text  # shared field checks; imported late to avoid a cycle
-
     if doc is None:
         return None
     if not isinstance(doc, dict):
@@ -91,11 +90,11 @@ def parse(doc: Any, entry_ids: set[str], topics: dict, problems: Problems) -> Qu
         return None
     for k in set(doc) - {"categories", "levels", "modes", "questions"}:
         problems.add(F, "-", k, "unknown top-level key")
-    categories = _categories(doc.get("categories"), topics, problems, bilingual_text)
-    levels = _levels(doc.get("levels"), problems, bilingual_text)
+    categories = _categories(doc.get("categories"), topics, problems)
+    levels = _levels(doc.get("levels"), problems)
     questions: dict[str, Question] = {}
     for i, raw in enumerate(doc.get("questions") or []):
-        q = _question(i, raw, categories, entry_ids, problems, bilingual_text)
+        q = _question(i, raw, categories, entry_ids, problems)
         if q is None:
             continue
         if q.id in questions:
@@ -105,7 +104,7 @@ def parse(doc: Any, entry_ids: set[str], topics: dict, problems: Problems) -> Qu
     return QuizBank(categories, levels, questions, modes)
 
 
-def _categories(raw, topics, problems, bilingual_text) -> dict[str, Category]:
+def _categories(raw, topics, problems) -> dict[str, Category]:
     out: dict[str, Category] = {}
     if not isinstance(raw, list):
         problems.add(F, "-", "categories", "expected a list of the seven categories")
@@ -132,7 +131,7 @@ def _categories(raw, topics, problems, bilingual_text) -> dict[str, Category]:
     return out
 
 
-def _levels(raw, problems, bilingual_text) -> tuple[Level, ...]:
+def _levels(raw, problems) -> tuple[Level, ...]:
     out = []
     if not isinstance(raw, list) or len(raw) != 5:
         problems.add(F, "-", "levels", "expected five maturity levels")
@@ -150,7 +149,7 @@ def _levels(raw, problems, bilingual_text) -> tuple[Level, ...]:
     return tuple(out)
 
 
-def _question(i, raw, categories, entry_ids, problems, bilingual_text) -> Question | None:
+def _question(i, raw, categories, entry_ids, problems) -> Question | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         problems.add(F, f"questions#{i + 1}", "id", "each question needs an `id`")
         return None
