@@ -6,7 +6,7 @@ import re
 
 from bot.cli import build_parser
 from bot.config import ENV
-from bot.dialogue import COMMANDS
+from bot.dialogue import ADMIN_COMMANDS, COMMANDS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
@@ -17,6 +17,11 @@ def test_every_chat_command_is_in_the_readme_and_in_help(chat):
     for command in COMMANDS:
         assert f"`/{command}`" in README, command
         assert f"/{command}" in chat.text, command
+
+
+def test_every_admin_command_is_in_the_readme():
+    for command in ADMIN_COMMANDS:
+        assert f"`/{command}" in README, command
 
 
 def test_every_cli_command_is_in_the_readme():
