@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import aiohttp
 import pytest
 from telegram.error import Conflict
 
@@ -390,3 +391,36 @@ async def test_message_texts_are_logged_only_when_the_operator_asks(fake, settin
             lines = [r.getMessage() for r in caplog.records if "user=tg:1001" in r.getMessage()]
             assert lines
             assert ("战略部署怎么写" in lines[0]) is log_text
+
+
+async def test_the_real_process_in_webhook_mode_rejects_deliveries_without_the_secret(fake, cli_env):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
+        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_WEBHOOK_SECRET": "s3cret-from-env"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "telegram", "--api-base-url", fake.base_url,
+        "--webhook-url", f"http://127.0.0.1:{port}/awardbot", "--listen", "127.0.0.1", "--port", str(port),
+        env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for("setWebhook", timeout=60)
+        assert fake.webhook["url"] == f"http://127.0.0.1:{port}/awardbot"
+        assert fake.webhook["secret_token"] == "s3cret-from-env"
+        update = fake.message(ALICE, "战略部署怎么写")
+        status = None
+        for _ in range(100):  # the webhook server may still be binding its port
+            with contextlib.suppress(aiohttp.ClientConnectorError):
+                status = await fake.deliver_webhook(update)
+                break
+            await asyncio.sleep(0.2)
+        assert status == 200
+        sent = await fake.wait_for("sendMessage", timeout=20)
+        assert "4.2.3" in sent.result["text"]
+        assert await fake.deliver_webhook(fake.message(ALICE, "你好"), secret="guess") == 403
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    err = (await proc.stderr.read()).decode()
+    assert "s3cret-from-env" not in err
