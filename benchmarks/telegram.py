@@ -9,7 +9,9 @@ log, HTML reply with buttons); the echo bot sends the text back. Both run with t
 (16 updates in flight) and no proactive rate limit (the fake does not throttle).
 
 Prints per bot and user count: updates/s, reply latency p50/p99, CPU seconds per update (the bot
-process), and the bot process's peak RSS.
+process), and the bot process's peak RSS. A second baseline, "echo-rich", sends a reply of awardbot's
+size and shape (1.5 KB of HTML with entities and six buttons): the difference between the two echo bots
+is what rich replies cost python-telegram-bot; between echo-rich and awardbot, what answering costs.
 """
 
 from __future__ import annotations
@@ -32,11 +34,26 @@ from tests.fakebotapi import FakeBotAPI  # noqa: E402
 TOKEN = "424242:BENCH-token"  # noqa: S105 - a fake token for the fake server
 ECHO_BOT = """
 import os, sys
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
+# RICH=1: the same shape of reply as awardbot's answers (about 1.5 KB of HTML with bold and italic
+# entities, and six buttons), so that the reply's own cost is told apart from answering.
+RICH = os.environ.get("RICH") == "1"
+BODY = ("<b>4.2.3 战略部署</b>\\n<i>条款 4.2.3 · 通常引用的分值 50 分</i>\\n\\n"
+        + "战略目标怎样变成各部门真正在做的事。" * 40)
+KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("📖 展开详细", callback_data="m:x:1")],
+                                 [InlineKeyboardButton("↪ 4.2 战略", callback_data="e:a:1")],
+                                 [InlineKeyboardButton("↪ 4.2.2 战略制定", callback_data="e:b:1")],
+                                 [InlineKeyboardButton("↪ 关键绩效指标", callback_data="e:c:1")],
+                                 [InlineKeyboardButton("👍 有帮助", callback_data="f:x:1:1"),
+                                  InlineKeyboardButton("👎 没帮助", callback_data="f:x:1:0")]])
+
 async def echo(update: Update, context) -> None:
-    await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
+    if RICH:
+        await context.bot.send_message(update.effective_chat.id, BODY, parse_mode="HTML", reply_markup=KEYBOARD)
+    else:
+        await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
 
 app = (ApplicationBuilder().token(os.environ["TOKEN"]).base_url(sys.argv[1]).base_file_url(sys.argv[2])
        .concurrent_updates(16).connection_pool_size(32).build())
@@ -136,12 +153,17 @@ def main() -> int:
     print(f"{'bot':<10} {'users':>5} {'updates/s':>10} {'p50':>9} {'p99':>9} {'CPU/update':>11} {'RSS':>7}")
     for users in args.users:
         rows = {}
-        for name, cmd, env in (("echo", echo, base_env | {"TOKEN": TOKEN}), ("awardbot", ours, env_ours)):
+        for name, cmd, env in (("echo", echo, base_env | {"TOKEN": TOKEN}),
+                               ("echo-rich", echo, base_env | {"TOKEN": TOKEN, "RICH": "1"}),
+                               ("awardbot", ours, env_ours)):
             r = asyncio.run(measure(cmd, env, users, args.seconds, questions))
             rows[name] = r
             print(f"{name:<10} {users:>5} {r['updates_s']:>10.1f} {r['p50_ms']:>7.1f}ms {r['p99_ms']:>7.1f}ms "
                   f"{r['cpu_ms']:>9.2f}ms {r['rss_mb']:>5}MB", flush=True)
-        print(f"{'ratio':<10} {users:>5} {rows['awardbot']['updates_s'] / rows['echo']['updates_s']:>10.2f}×\n")
+        for base in ("echo", "echo-rich"):
+            ratio = rows["awardbot"]["updates_s"] / rows[base]["updates_s"]
+            print(f"{'÷ ' + base:<10} {users:>5} {ratio:>10.2f}×")
+        print()
     return 0
 
 

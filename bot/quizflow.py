@@ -9,6 +9,7 @@ changes nothing.
 from __future__ import annotations
 
 import string
+from functools import partial
 
 from bot import quiz, results
 from bot.replies import Button, Reply, Text, reply
@@ -117,7 +118,7 @@ def finish(turn, session: dict, answers: dict) -> list[Reply]:
     sid = session["id"]
     rows.append([Button(t("btn_peers", lang), f"pb:{sid}"), Button(t("btn_pdf", lang), f"rp:{sid}")])
     rows.append([Button(t("btn_history", lang), "h")])
-    png = results.result_chart(kb.quiz, result, lang, previous["result"] if previous else None)
+    png = partial(results.result_chart, kb.quiz, result, lang, previous["result"] if previous else None)
     return [
         reply(t("quiz_done", lang, n=len(_live_ids(turn, session))), edit=True, kind="quiz_done"),
         reply(text, rows, kind="quiz_result"),

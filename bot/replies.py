@@ -6,6 +6,7 @@ plain text for the console) and knowledge text can never inject markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 CALLBACK_LIMIT = 64  # Telegram's limit for callback data, in bytes
@@ -27,13 +28,16 @@ class Button:
             raise ValueError(f"button data over {CALLBACK_LIMIT} bytes: {self.data!r}")
 
 
+Render = Callable[[], bytes]  # a deferred rendering: the adapter runs it off its event loop
+
+
 @dataclass(frozen=True)
 class Reply:
     spans: tuple[Span, ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = ()
-    image: bytes | None = None  # PNG
+    image: bytes | Render | None = None  # PNG, or how to draw it (charts take a fraction of a second)
     image_name: str = ""
-    document: bytes | None = None
+    document: bytes | Render | None = None  # or how to make it (a PDF takes most of a second)
     document_name: str = ""
     edit: bool = False  # replace the message whose button was pressed (quiz steps)
     toast: str = ""  # a short notice for the button press itself
@@ -42,6 +46,12 @@ class Reply:
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
+
+    def image_bytes(self) -> bytes | None:
+        return self.image() if callable(self.image) else self.image
+
+    def document_bytes(self) -> bytes | None:
+        return self.document() if callable(self.document) else self.document
 
 
 class Text:

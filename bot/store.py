@@ -35,9 +35,7 @@ class Store:
         self.clock = clock
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # One thread at a time uses the connection (the Telegram adapter's core worker, or the CLI's main
-        # thread), but not necessarily the thread that opened it.
-        conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=10)
         self.db = Database(conn)
         self.db.execute("PRAGMA busy_timeout = 10000")
         if str(path) != ":memory:":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from bot import quizflow, report_pdf, teams
 from bot.replies import Button, Reply, Text, reply
@@ -90,7 +91,7 @@ def build_report(core, team: dict) -> dict:
 
 
 def team_pdf_reply(turn, team: dict) -> Reply:
-    pdf = report_pdf.team_pdf(turn.core.kb, build_report(turn.core, team), turn.lang)
+    pdf = partial(report_pdf.team_pdf, turn.core.kb, build_report(turn.core, team), turn.lang)
     return reply(team["name"], document=pdf, document_name=f"awardbot-team-{team['id']}.pdf", kind="team_pdf")
 
 
@@ -177,6 +178,6 @@ def pdf_report(turn, sid: str | None = None, organisation: str = "") -> list[Rep
         row = _own_result(turn, sid)
         if row is None:
             return None
-    pdf = report_pdf.result_pdf(turn.core.kb, row["result"], turn.lang, organisation=organisation[:80])
+    pdf = partial(report_pdf.result_pdf, turn.core.kb, row["result"], turn.lang, organisation=organisation[:80])
     return [reply(t("report_caption", turn.lang), document=pdf,
                   document_name=f"awardbot-report-{row['session_id']}.pdf", kind="report_pdf")]

@@ -173,7 +173,7 @@ def test_privacy_mydata_and_delete_with_confirmation(chat):
     chat.say("/privacy")
     assert "365" in chat.text
     chat.say("/mydata")
-    data = json.loads(chat.last[0].document)
+    data = json.loads(chat.last[0].document_bytes())
     assert data["questions"][0]["text"] == "战略部署怎么写"
     assert chat.last[0].document_name.endswith(".json")
     chat.say("/delete")

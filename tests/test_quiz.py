@@ -150,7 +150,7 @@ def test_a_quiz_in_the_conversation_ends_with_result_chart_and_recommendation_bu
     assert chat.last[0].edit  # each next question replaces the previous one in place
     take_quiz(chat, [6])  # "I don't know" on the last one
     assert chat.kinds() == ["quiz_done", "quiz_result", "quiz_chart"]
-    assert chat.last[2].image[:4] == b"\x89PNG"
+    assert chat.last[2].image_bytes()[:4] == b"\x89PNG"
     assert "估计总分" in chat.text or "Estimated total" in chat.text
     assert "不是评审员的评分" in chat.text or "not an assessor's score" in chat.text
     rec = next(b for b in chat.buttons() if b.label.startswith("📖"))

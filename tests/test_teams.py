@@ -153,7 +153,7 @@ def test_report_command_sends_the_latest_result_as_a_pdf(chat):
     for _ in range(14):
         chat.press_data(next(b.data for b in chat.buttons() if b.data.startswith("q:") and b.data.endswith(":1")))
     chat.say("/report 示例公司")
-    assert chat.last[0].document[:5] == b"%PDF-"
+    assert chat.last[0].document_bytes()[:5] == b"%PDF-"
     assert chat.last[0].document_name.endswith(".pdf")
 
 

@@ -36,11 +36,13 @@ async def running_bot(core, fake: FakeBotAPI, **options):
 
 
 async def settle(fake: FakeBotAPI, quiet: float = 0.25, limit: float = 8.0) -> None:
-    """Wait until the bot has made no new API call for `quiet` seconds."""
+    """Wait until the bot has made no new API call for `quiet` seconds.
+
+    A chat action ("sending a file…") announces a rendering still under way, so it never ends a step."""
     loop = asyncio.get_running_loop()
     end = loop.time() + limit
     count = -1
-    while count != len(fake.calls) and loop.time() < end:
+    while (count != len(fake.calls) or fake.calls[-1].method == "sendChatAction") and loop.time() < end:
         count = len(fake.calls)
         await asyncio.sleep(quiet)
 

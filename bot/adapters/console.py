@@ -63,7 +63,7 @@ class Console:
                 for b in row:
                     buttons.append(b)
                     lines.append(f"  [{len(buttons)}] {b.label}")
-            for data, name in ((r.image, r.image_name), (r.document, r.document_name)):
+            for data, name in ((r.image_bytes(), r.image_name), (r.document_bytes(), r.document_name)):
                 if data is not None:
                     path = self._save(name, data)
                     lines.append(f"📎 {path}")

@@ -13,7 +13,6 @@ import secrets
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 
 from telegram import (
     BotCommand,
@@ -23,7 +22,7 @@ from telegram import (
     InputTextMessageContent,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -81,9 +80,10 @@ def build_application(core: Core, options: TelegramOptions) -> Application:
     app = builder.build()
     app.bot_data[CORE] = core
     app.bot_data[DIALOGUE] = Dialogue(core)
-    # The core runs on one worker thread: SQLite's fsync, chart and PDF rendering never stall the event
-    # loop, and the database connection is still used by a single thread at a time.
-    app.bot_data[WORKER] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="awardbot-core")
+    # Charts and PDFs (a fraction of a second to most of a second) are rendered on worker threads, so
+    # they never stall other users. The dialogue itself runs on the event loop: handing every update to
+    # a thread cost more CPU (GIL hand-offs) than the core's own millisecond (docs/performance.md).
+    app.bot_data[WORKER] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="awardbot-render")
     app.bot_data["options"] = options
     edited = filters.UpdateType.EDITED
     app.add_handler(MessageHandler(filters.COMMAND & ~edited, on_command))
@@ -124,16 +124,22 @@ async def reload(app: Application) -> list[str]:
     return problems
 
 
-async def in_core(app: Application, fn, *args):
-    """Run a core call on the core's worker thread."""
-    return await asyncio.get_running_loop().run_in_executor(app.bot_data[WORKER], fn, *args)
+async def rendered(context, chat_id: int, make, action: str) -> bytes:
+    """Run a deferred rendering (chart, PDF) on a worker thread; plain bytes pass through.
+
+    While it renders, the user sees Telegram's "sending a photo/file…" status instead of silence."""
+    if not callable(make):
+        return make
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, action)
+    return await asyncio.get_running_loop().run_in_executor(context.application.bot_data[WORKER], make)
 
 
 async def _post_shutdown(app: Application) -> None:
     with contextlib.suppress(NotImplementedError, RuntimeError):
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-    await in_core(app, app.bot_data[CORE].close)
     app.bot_data[WORKER].shutdown(wait=True)
+    app.bot_data[CORE].close()
     log.info("store closed")
 
 
@@ -223,7 +229,7 @@ async def respond(update: Update, context, event: Event) -> None:
 
 async def _handle(context, event: Event) -> list[Reply]:
     """The core decides; one log line per event: user, kind, what was replied (text only if enabled)."""
-    replies = await in_core(context.application, _dialogue(context).handle, event)
+    replies = _dialogue(context).handle(event)
     core: Core = context.application.bot_data[CORE]
     if log.isEnabledFor(logging.INFO):
         shown = f" text={event.text[:200]!r}" if core.settings.log_text and event.kind == "text" else ""
@@ -246,10 +252,12 @@ async def send(update: Update, context, replies: list[Reply]) -> None:
     try:
         for reply in replies:
             if reply.image is not None:
-                await context.bot.send_photo(chat_id, photo=reply.image, filename=reply.image_name or "chart.png")
+                photo = await rendered(context, chat_id, reply.image, ChatAction.UPLOAD_PHOTO)
+                await context.bot.send_photo(chat_id, photo=photo, filename=reply.image_name or "chart.png")
                 continue
             if reply.document is not None:
-                await context.bot.send_document(chat_id, document=reply.document, filename=reply.document_name,
+                document = await rendered(context, chat_id, reply.document, ChatAction.UPLOAD_DOCUMENT)
+                await context.bot.send_document(chat_id, document=document, filename=reply.document_name,
                                                 caption=reply.text[:1024] or None)
                 continue
             chunks = split_spans(reply.spans)
@@ -280,8 +288,7 @@ async def _mark_unreachable(context, update: Update, exc: TelegramError) -> None
     user = update.effective_user
     log.info("user %s unreachable (%s): marked inactive", user.id if user else "?", exc)
     if user is not None:
-        store = context.application.bot_data[CORE].store
-        await in_core(context.application, partial(store.update_user, f"tg:{user.id}", active=0))
+        context.application.bot_data[CORE].store.update_user(f"tg:{user.id}", active=0)
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -292,7 +299,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = "zh" if (query.from_user.language_code or "").startswith("zh") else "en"
     results = []
     if text:
-        ans = await in_core(context.application, lambda: core.knowledge.answerer.answer(text, k=5))
+        ans = core.knowledge.answerer.answer(text, k=5)
         lang = ans.lang
         entries = [c.entry for c in ans.candidates if c.score >= core.knowledge.answerer.thresholds.unsure][:5]
     else:
@@ -314,22 +321,21 @@ def to_html_text(text: str) -> str:
 
 async def _send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     dialogue: Dialogue = context.application.bot_data[DIALOGUE]
-    for user, reply in await in_core(context.application, dialogue.due_reminders):
+    for user, reply in dialogue.due_reminders():
         if user.get("channel") != "telegram" or not user.get("chat_id"):
             continue
         try:
             await context.bot.send_message(int(user["chat_id"]), to_html(reply.spans), parse_mode=ParseMode.HTML,
                                            reply_markup=markup(reply))
         except Forbidden:
-            store = context.application.bot_data[CORE].store
-            await in_core(context.application, partial(store.update_user, user["id"], active=0))
+            context.application.bot_data[CORE].store.update_user(user["id"], active=0)
         except TelegramError as exc:
             log.warning("reminder to %s not sent: %s", user["id"], exc)
 
 
 async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
     core: Core = context.application.bot_data[CORE]
-    removed = await in_core(context.application, core.store.purge_questions, core.settings.retention_days)
+    removed = core.store.purge_questions(core.settings.retention_days)
     if removed:
         log.info("retention: purged %d question(s) older than %d days", removed, core.settings.retention_days)
 
