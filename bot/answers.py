@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot import smalltalk
 from bot.knowledge import Entry, KnowledgeBase
 from bot.retrieval import Retriever
-from bot.textnorm import language_of
+from bot.textnorm import CJK_RE, EN_STOP, TOKEN_RE, language_of
 
 MAX_QUESTION = 1000  # longer input (a pasted document) is refused politely, not searched
 LOG_LIMIT = 4096  # the question log keeps at most one Telegram message of text
@@ -82,7 +82,19 @@ class Answerer:
             return Answer(question, lang, "declined", reason="empty")
         if len(question) > MAX_QUESTION:
             return Answer(question, lang, "declined", reason="too_long")
-        return self.decide(question, lang, self.rank(stripped, k), self.thresholds)
+        ranking = self.rank(stripped, k)
+        if not ranking.smalltalk and self.too_vague(stripped):
+            # "b", "a b": nothing to go on. The candidates stay (for `ask`), but nothing is claimed.
+            return Answer(question, lang, "declined", ranking.inside, reason="no_match")
+        return self.decide(question, lang, ranking, self.thresholds)
+
+    def too_vague(self, question: str) -> bool:
+        """No Chinese character, no number and no English word of two letters or more beyond stop words:
+        a lone letter matches whatever entry happens to mention "Annex B" or "Plan-Do-Check-Act"."""
+        text = self.retriever.analyzer.normalize.basic(question)
+        if CJK_RE.search(text):
+            return False
+        return not any((len(w) > 1 and w not in EN_STOP) or w.isdigit() for w in TOKEN_RE.findall(text))
 
     @staticmethod
     def decide(question: str, lang: str, ranking: Ranking, t: Thresholds) -> Answer:

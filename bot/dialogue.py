@@ -329,6 +329,12 @@ class Dialogue:
         self.core.store.update_user(turn.user_id, pending_delete=None)
         return [reply(t("delete_cancelled", turn.lang), edit=True, kind="delete_cancelled")]
 
+    # -- inline queries ------------------------------------------------------------------------------
+
+    def inline(self, text: str, lang_hint: str | None = None) -> list[qa.Suggestion]:
+        """`@bot question` typed in any chat: matches to share; no user state is touched."""
+        return qa.suggestions(self.core, text, lang_hint)
+
     # -- scheduled ---------------------------------------------------------------------------------
 
     def due_reminders(self) -> list[tuple[dict, Reply]]:

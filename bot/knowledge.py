@@ -128,6 +128,8 @@ def load(directory: str | Path) -> KnowledgeBase:
         doc = load_yaml(path, problems)
         if doc is not None:
             docs[path.name] = doc
+    if problems.items:  # cross-file checks over a half-read base would only add noise
+        raise KnowledgeError(problems.items)
     for name in ("topics.yaml", "synonyms.yaml", "quiz.yaml"):
         if not (directory / name).exists():
             problems.add(name, "-", "-", "file missing: a knowledge directory needs its own " + name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.answers import LOG_LIMIT, MAX_QUESTION, Answer
 from bot.knowledge import Entry
@@ -18,6 +19,41 @@ def record(store, user_id: str, channel: str, ans: Answer) -> int:
     return store.log_question(user_id, channel, ans.lang, ans.question[:LOG_LIMIT], ans.status,
                               best.entry.id if best else None, best.entry.topic if best else None,
                               round(best.score, 4) if best else None)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One match offered for inline sharing (`@bot question` in any chat)."""
+
+    entry_id: str
+    title: str
+    description: str
+    reply: Reply  # what is posted when the user picks it: the title and the short answer
+
+
+INLINE_DEFAULTS = ("award.overview", "model.overview", "bot.quiz")
+
+
+def suggestions(core, text: str, lang_hint: str | None, limit: int = 5) -> list[Suggestion]:
+    """The entries worth offering for a partly typed inline query: the candidates a chat question would
+    show as its answer or as "did you mean" (same thresholds), or a few starting points when nothing is
+    typed yet. Inline queries arrive on every keystroke, so nothing is recorded."""
+    lang = "zh" if (lang_hint or "").lower().startswith("zh") else "en"
+    text = text.strip()
+    if not text:
+        entries = [core.kb.entries[e] for e in INLINE_DEFAULTS if e in core.kb.entries]
+    else:
+        answerer = core.knowledge.answerer
+        ans = answerer.answer(text, k=limit)
+        lang = ans.lang
+        shown = ans.status in ("answered", "unsure")  # small talk, out of scope and no match offer nothing
+        entries = [c.entry for c in ans.candidates if shown and c.score >= answerer.thresholds.unsure]
+    out = []
+    for entry in entries[:limit]:
+        body = Text().b(entry.title[lang]).nl(2).add(entry.answer[lang])
+        out.append(Suggestion(entry.id, entry.title[lang], entry.answer[lang][:120].replace("\n", " "),
+                              reply(body, kind="inline")))
+    return out
 
 
 def answer_question(turn, text: str) -> list[Reply]:

@@ -28,5 +28,9 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        # An unclosed bracket or quote is reported where the parser gave up; say where it was opened.
+        start = getattr(exc, "context_mark", None)
+        if start is not None and mark is not None and start.line != mark.line:
+            what += f" ({getattr(exc, 'context', None) or 'the construct'} at line {start.line + 1})"
         problems.add(path.name, "-", "yaml", f"syntax error at {where}: {what}")
         return None

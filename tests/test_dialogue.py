@@ -199,3 +199,16 @@ def test_read_more_cites_public_sources_only(chat):
     assert "来源：" in chat.text
     assert "shenyang.gov.cn" in chat.text
     assert "facts.md" not in chat.text  # the project's own notes are not a reader's source
+
+
+def test_inline_suggestions_come_from_the_core_and_record_nothing(core):
+    dialogue = Dialogue(core)
+    found = dialogue.inline("战略部署", "en")
+    assert found[0].entry_id == "cat.strategy.deployment"
+    assert found[0].title == "4.2.3 战略部署"  # the message's language wins over the client's
+    assert found[0].reply.text.startswith(found[0].title)
+    assert dialogue.inline("how is strategy deployed", "zh")[0].title == "4.2.3 Strategy deployment"
+    assert [s.entry_id for s in dialogue.inline("", "zh")] == ["award.overview", "model.overview", "bot.quiz"]
+    assert dialogue.inline("谢谢", "zh") == []  # small talk is not an article to share
+    assert dialogue.inline("明天北京天气怎么样", "zh") == []  # nor is an out-of-domain guess
+    assert core.store.db["questions"].count == 0  # inline queries arrive per keystroke: not logged

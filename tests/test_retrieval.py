@@ -113,3 +113,18 @@ def test_language_of_a_message():
     assert language_of("how is a results item scored?") == "en"
     assert language_of("how is 组织概述 scored") == "en"
     assert language_of("") == "en"
+
+
+@pytest.mark.parametrize("question", ["b", "a b", "C", "x y z", "the b"])
+def test_a_lone_letter_is_not_answered_with_whatever_entry_mentions_it(knowledge, question):
+    ans = knowledge.answerer.answer(question)
+    assert ans.status == "declined"
+    assert ans.reason == "no_match"
+
+
+@pytest.mark.parametrize(("question", "entry"), [("附录B", "model.organizational_profile"),
+                                                 ("kpi", "practice.kpi"), ("4.2.3", "cat.strategy.deployment")])
+def test_short_but_meaningful_questions_are_still_answered(knowledge, question, entry):
+    ans = knowledge.answerer.answer(question)
+    assert ans.status == "answered"
+    assert ans.best.entry.id == entry

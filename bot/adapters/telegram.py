@@ -292,31 +292,14 @@ async def _mark_unreachable(context, update: Update, exc: TelegramError) -> None
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`@bot question` in any chat: the best matches as articles to share."""
+    """`@bot question` in any chat: the core's matches as articles to share."""
     query = update.inline_query
-    core: Core = context.application.bot_data[CORE]
-    text = query.query.strip()
-    lang = "zh" if (query.from_user.language_code or "").startswith("zh") else "en"
-    results = []
-    if text:
-        ans = core.knowledge.answerer.answer(text, k=5)
-        lang = ans.lang
-        entries = [c.entry for c in ans.candidates if c.score >= core.knowledge.answerer.thresholds.unsure][:5]
-    else:
-        entries = [core.kb.entries[e] for e in ("award.overview", "model.overview", "bot.quiz") if e in core.kb.entries]
-    for entry in entries:
-        body = f"<b>{to_html_text(entry.title[lang])}</b>\n\n{to_html_text(entry.answer[lang])}"
-        results.append(InlineQueryResultArticle(
-            id=entry.id[:64], title=entry.title[lang],
-            description=entry.answer[lang][:120].replace("\n", " "),
-            input_message_content=InputTextMessageContent(body[:4096], parse_mode=ParseMode.HTML)))
+    found = _dialogue(context).inline(query.query, query.from_user.language_code)
+    results = [InlineQueryResultArticle(
+        id=s.entry_id[:64], title=s.title, description=s.description,
+        input_message_content=InputTextMessageContent(to_html(s.reply.spans)[:4096], parse_mode=ParseMode.HTML))
+        for s in found]
     await query.answer(results, cache_time=30, is_personal=False)
-
-
-def to_html_text(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=False)
 
 
 async def _send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
