@@ -30,8 +30,7 @@ def stats_text(s: dict, lang: str) -> Text:
     return text
 
 
-def _vector(tokens: list[str]) -> dict[str, float]:
-    counts = Counter(tokens)
+def _unit(counts: Counter) -> dict[str, float]:
     norm = math.sqrt(sum(c * c for c in counts.values())) or 1.0
     return {t: c / norm for t, c in counts.items()}
 
@@ -43,17 +42,23 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def group_unanswered(rows: list[dict], answerer, threshold: float = 0.5) -> list[dict]:
-    """Greedy grouping by token cosine (the retrieval tokenizer, so 繁體 and typos group with their twins);
-    each group gets its count, examples and the nearest topics, so an author knows what to extend or write."""
+    """Greedy grouping by token cosine to each group's centroid (the retrieval tokenizer, so 繁體 and
+    typos group with their twins); each group gets its count, examples and the nearest topics, so an
+    author knows what to extend or write."""
     analyzer = answerer.retriever.analyzer
     groups: list[dict] = []
     for row in rows:
-        vec = _vector([t for t in analyzer(row["text"]) if not t.startswith("#")])
-        best = max(groups, key=lambda g: _cosine(vec, g["vector"]), default=None)
-        if best is not None and _cosine(vec, best["vector"]) >= threshold:
+        # Words and Chinese characters/bigrams only: character n-grams (for typos) and English word pairs
+        # would make "weather today" and "weather tomorrow" look like different questions.
+        counts = Counter(t for t in analyzer(row["text"]) if not t.startswith("#") and " " not in t)
+        vec = _unit(counts)
+        best = max(groups, key=lambda g: _cosine(vec, g["centroid"]), default=None)
+        if best is not None and _cosine(vec, best["centroid"]) >= threshold - 1e-9:
             best["rows"].append(row)
+            best["counts"].update(counts)
+            best["centroid"] = _unit(best["counts"])
         else:
-            groups.append({"vector": vec, "rows": [row]})
+            groups.append({"counts": counts, "centroid": vec, "rows": [row]})
     out = []
     for g in groups:
         first = g["rows"][0]["text"]
