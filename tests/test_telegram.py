@@ -23,6 +23,7 @@ from tests.tgharness import TOKEN, TgChat, running_bot, settle
 from tests.transcript import SCENARIOS
 
 ALICE = 1001
+BOB = 1002
 
 
 
@@ -424,3 +425,65 @@ async def test_the_real_process_in_webhook_mode_rejects_deliveries_without_the_s
             await proc.wait()
     err = (await proc.stderr.read()).decode()
     assert "s3cret-from-env" not in err
+
+
+async def _stop(proc) -> str:
+    """SIGTERM, wait, and return what the process wrote to stderr."""
+    try:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return (await proc.stderr.read()).decode()
+
+
+async def test_drop_pending_updates_discards_what_arrived_while_the_bot_was_down(fake, cli_env):
+    fake.message(ALICE, "战略部署怎么写")  # sent while no bot runs
+    fake.message(BOB, "how is a results item scored?")
+    assert len(fake.pending_updates) == 2
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
+        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_API_BASE_URL": fake.base_url}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "telegram", "--drop-pending-updates", env=env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for("getUpdates", timeout=60)
+        assert fake.pending_updates == []
+        start = len(fake.calls)
+        fake.message(ALICE, "你好")  # what comes after the start is answered as usual
+        sent = await fake.wait_for("sendMessage", start=start, timeout=20)
+        assert sent.params["chat_id"] in (ALICE, str(ALICE))
+    finally:
+        await _stop(proc)
+    texts = [c.params.get("text", "") for c in fake.calls if c.method == "sendMessage"]
+    assert not any("4.2.3" in t or "LeTCI" in t for t in texts)  # the two old questions got no answer
+
+
+async def test_a_generated_webhook_secret_is_registered_and_never_logged(fake, cli_env):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
+        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_LOG_LEVEL": "DEBUG"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "telegram", "--api-base-url", fake.base_url,
+        "--webhook-url", f"http://127.0.0.1:{port}/awardbot", "--listen", "127.0.0.1", "--port", str(port),
+        env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for("setWebhook", timeout=60)
+        secret = fake.webhook["secret_token"]
+        assert len(secret or "") >= 32  # generated, and unguessable
+        status = None
+        for _ in range(100):  # the webhook server may still be binding its port
+            with contextlib.suppress(aiohttp.ClientConnectorError):
+                status = await fake.deliver_webhook(fake.message(ALICE, "你好"), secret=None)
+                break
+            await asyncio.sleep(0.2)
+        assert status == 403
+        assert await fake.deliver_webhook(fake.message(ALICE, "你好")) == 200  # with the registered secret
+        await fake.wait_for("sendMessage", timeout=20)
+    finally:
+        err = await _stop(proc)
+    assert secret not in err  # not even at DEBUG
+    assert TOKEN.split(":")[1] not in err
