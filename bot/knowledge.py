@@ -136,14 +136,15 @@ def load(directory: str | Path) -> KnowledgeBase:
     groups, topics = _topics(docs.get("topics.yaml"), problems)
     synonyms = _synonyms(docs.get("synonyms.yaml"), problems)
     entries: dict[str, Entry] = {}
+    duplicates: list[Entry] = []
     for fname, doc in docs.items():
         if fname not in RESERVED_FILES:
-            _entry_file(fname, doc, topics, groups, entries, problems)
+            duplicates += _entry_file(fname, doc, topics, groups, entries, problems)
     _check_related(entries, problems)
     for g in groups.values():
         if g.start is not None and g.start not in entries:
             problems.add("topics.yaml", g.id, "start", f"`{g.start}` is not an entry id")
-    _check_coverage(entries, topics, problems)
+    _check_coverage([*entries.values(), *duplicates], topics, problems)
     quiz = quizbank.parse(docs.get("quiz.yaml"), set(entries), topics, problems)
     if problems.items:
         raise KnowledgeError(problems.items)
@@ -244,10 +245,12 @@ def _synonyms(doc: Any, problems: Problems) -> tuple[SynonymGroup, ...]:
     return tuple(out)
 
 
-def _entry_file(fname, doc, topics, groups, entries, problems) -> None:
+def _entry_file(fname, doc, topics, groups, entries, problems) -> list[Entry]:
+    """Add a file's valid entries to `entries`; return those whose id was already taken."""
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
         problems.add(fname, "-", "entries", "expected a mapping with an `entries:` list")
-        return
+        return []
+    duplicates = []
     if set(doc) - {"entries"}:
         problems.add(fname, "-", ", ".join(sorted(set(doc) - {"entries"})), "unknown top-level key")
     for i, raw in enumerate(doc["entries"]):
@@ -256,8 +259,10 @@ def _entry_file(fname, doc, topics, groups, entries, problems) -> None:
             continue
         if entry.id in entries:
             problems.add(fname, entry.id, "id", f"duplicate id (also in {entries[entry.id].file})")
+            duplicates.append(entry)  # still counts for topic coverage: the one problem is the id
             continue
         entries[entry.id] = entry
+    return duplicates
 
 
 def _entry(fname, index, raw, topics, groups, problems) -> Entry | None:
@@ -359,8 +364,8 @@ def _check_related(entries: dict[str, Entry], problems: Problems) -> None:
                              f"`{r}` is not an entry id" + (f" (did you mean `{hint}`?)" if hint else ""))
 
 
-def _check_coverage(entries: dict[str, Entry], topics: dict[str, Topic], problems: Problems) -> None:
-    covered = {e.topic for e in entries.values()}
+def _check_coverage(entries: list[Entry], topics: dict[str, Topic], problems: Problems) -> None:
+    covered = {e.topic for e in entries}
     for t in topics.values():
         if t.contract and t.id not in covered:
             problems.add("topics.yaml", t.id, "topic", "contract topic has no entry")

@@ -138,3 +138,14 @@ def test_a_copied_knowledge_directory_validates_on_its_own(kb_copy, cli_env):
     kb_copy.rename(moved)
     result = run_cli("check", "--knowledge", str(moved), env=cli_env)
     assert result.returncode == 0, result.stdout
+
+
+def test_a_duplicate_id_is_the_only_problem_reported_for_it(kb_copy):
+    """An author copies an entry's id into another file: one line names it, and the topic that the
+    skipped entry covers is not also reported as uncovered."""
+    # award.yaml is read before cat_strategy.yaml, so the real cat.strategy.deployment is the one skipped
+    edit_entry(kb_copy / "award.yaml", "award.process", lambda e: e.update(id="cat.strategy.deployment"))
+    lines = problems_of(kb_copy)
+    duplicate = [line for line in lines if ": id: duplicate id" in line]
+    assert len(duplicate) == 1, lines
+    assert not any("contract topic has no entry" in line for line in lines), lines
