@@ -76,8 +76,12 @@ def score(kb: KnowledgeBase, mode: str, answers: dict[str, int], lang: str = "en
     total = round(sum(v["points"] for v in scored.values()), 1)
     # Ties: the category carrying more points matters more, for strengths and for gaps alike.
     order = sorted(scored, key=lambda c: (scored[c]["score_pct"], -scored[c]["max_points"]))
-    weakest = order[0] if order else None
-    strongest = max(scored, key=lambda c: (scored[c]["score_pct"], scored[c]["max_points"])) if scored else None
+    # Strongest and weakest are named only when at least two counted categories differ; a lone category or
+    # a flat profile names neither (`all_equal` tells the two apart), so no category is both at once.
+    all_equal = len(scored) >= 2 and len({v["score_pct"] for v in scored.values()}) == 1
+    differ = len(scored) >= 2 and not all_equal
+    weakest = order[0] if differ else None
+    strongest = max(scored, key=lambda c: (scored[c]["score_pct"], scored[c]["max_points"])) if differ else None
     return {
         "mode": mode,
         "lang": lang,
@@ -89,12 +93,18 @@ def score(kb: KnowledgeBase, mode: str, answers: dict[str, int], lang: str = "en
         "categories": categories,
         "strongest": strongest,
         "weakest": weakest,
-        "recommendations": recommendations(kb, asked, answers, weakest, order, lang),
+        "all_equal": all_equal,
+        "recommendations": recommendations(kb, asked, answers, order, lang, even=all_equal),
     }
 
 
-def recommendations(kb, asked, answers, weakest, order, lang, minimum=3, maximum=5) -> list[dict]:
-    """What to work on: the weakest category's lowest answers first, each linked to its entries."""
+def recommendations(kb, asked, answers, order, lang, even=False, minimum=3, maximum=5) -> list[dict]:
+    """What to work on: the focus category's lowest answers first, each linked to its entries.
+
+    The focus is the lowest-scoring category (`order[0]`; among equal scores, the one with more points);
+    `even` says all counted categories scored the same, so the reasons speak of points, not of weakness.
+    Each reason says what actually happened: the option chosen, "I don't know", or no answer at all.
+    """
     bank = kb.quiz
     recs: list[dict] = []
     used: set[str] = set()
@@ -106,47 +116,77 @@ def recommendations(kb, asked, answers, weakest, order, lang, minimum=3, maximum
         e = kb.entries[entry_id]
         recs.append({"topic": e.topic, "entry": e.id, "title": e.title[lang], "why": why})
 
-    if weakest is None:
+    if not order:
         for eid in ("practice.getting_started", "practice.self_assessment", "model.overview"):
             add(eid, _WHY_NONE[lang])
         return recs
-    cat_name = bank.categories[weakest].name[lang]
+    focus = order[0]
+    cat_name = bank.categories[focus].name[lang]
+
+    def state(q: Question) -> str:
+        opt = answers.get(q.id)
+        return "unanswered" if opt is None else "unknown" if opt >= q.unknown_index else "chosen"
 
     def low_first(q: Question) -> tuple:
-        opt = answers.get(q.id)
-        counted = opt is not None and opt < q.unknown_index
-        return (0 if counted else 1, q.options[opt].band if counted else 0)
+        kind = state(q)
+        return ("chosen", "unknown", "unanswered").index(kind), q.options[answers[q.id]].band if kind == "chosen" else 0
 
-    for q in sorted((q for q in asked if q.category == weakest), key=low_first):
-        opt = answers.get(q.id)
-        if opt is not None and opt < q.unknown_index and q.options[opt].band >= STRONG_BAND:
+    for q in sorted((q for q in asked if q.category == focus), key=low_first):
+        kind = state(q)
+        if kind == "chosen" and q.options[answers[q.id]].band >= STRONG_BAND:
             continue  # already integrated practice: nothing to recommend there
-        said = q.options[opt].text[lang] if opt is not None and opt < q.unknown_index else _UNKNOWN[lang]
         fresh = next((eid for eid in q.entries if eid not in used and eid in kb.entries), None)
-        if fresh:  # one recommendation per weak answer, with that answer's own advice
-            add(fresh, _WHY[lang].format(category=cat_name, said=said.rstrip("。.；;"), advice=q.advice[lang]))
+        if not fresh:
+            continue
+        # one recommendation per weak, unknown or missing answer, with that question's own advice
+        said = q.options[answers[q.id]].text[lang].rstrip("。.；;") if kind == "chosen" else ""
+        add(fresh, _WHY[kind][lang].format(category=cat_name, said=said, question=q.text[lang], advice=q.advice[lang]))
     # Fewer than three distinct entries: add the category's own entries (the category, then its items).
-    for eid in kb.by_topic.get(weakest, ()) + tuple(
-            e for t, ids in kb.by_topic.items() if t.startswith(weakest + ".") for e in ids):
+    situation = "even" if even else "lowest" if len(order) > 1 else "only"
+    for eid in kb.by_topic.get(focus, ()) + tuple(
+            e for t, ids in kb.by_topic.items() if t.startswith(focus + ".") for e in ids):
         if len(recs) < minimum:
-            add(eid, _WHY_CAT[lang].format(category=cat_name))
+            add(eid, _WHY_CAT[situation][lang].format(category=cat_name))
     if len(order) > 1 and len(recs) < maximum:
         second = order[1]
         for eid in kb.by_topic.get(second, ()):
-            add(eid, _WHY_NEXT[lang].format(category=bank.categories[second].name[lang]))
+            add(eid, _WHY_NEXT["even" if even else "lowest"][lang].format(category=bank.categories[second].name[lang]))
     return recs
 
 
 _WHY = {
-    "zh": "{category}：你选择了「{said}」。{advice}",
-    "en": "{category}: you chose \u201c{said}\u201d. {advice}",
+    "chosen": {
+        "zh": "{category}：你选择了「{said}」。{advice}",
+        "en": "{category}: you chose \u201c{said}\u201d. {advice}",
+    },
+    "unknown": {
+        "zh": "{category}：对「{question}」你选择了「不知道」。{advice}",
+        "en": "{category}: to \u201c{question}\u201d you answered \u201cI don't know\u201d. {advice}",
+    },
+    "unanswered": {
+        "zh": "{category}：「{question}」这一题没有作答。{advice}",
+        "en": "{category}: \u201c{question}\u201d was not answered. {advice}",
+    },
 }
-_UNKNOWN = {"zh": "不知道", "en": "I don't know"}
 _WHY_CAT = {
-    "zh": "{category}是你得分最低的类目，先读懂它要求什么。",
-    "en": "{category} is your lowest-scoring category: start with what it asks for.",
+    "lowest": {
+        "zh": "{category}是你得分最低的类目，先读懂它要求什么。",
+        "en": "{category} is your lowest-scoring category: start with what it asks for.",
+    },
+    "even": {
+        "zh": "有计分回答的各类目得分相同；其中{category}分值最高，先读懂它要求什么。",
+        "en": "Every category with a counted answer scored the same; {category} carries the most points: "
+              "start with what it asks for.",
+    },
+    "only": {
+        "zh": "{category}是唯一有计分回答的类目，先读懂它要求什么。",
+        "en": "{category} is the only category with a counted answer: start with what it asks for.",
+    },
 }
-_WHY_NEXT = {"zh": "{category}是你第二弱的类目。", "en": "{category} is your second-weakest category."}
+_WHY_NEXT = {
+    "lowest": {"zh": "{category}是你第二弱的类目。", "en": "{category} is your second-weakest category."},
+    "even": {"zh": "{category}的分值次高。", "en": "{category} carries the next-most points."},
+}
 _WHY_NONE = {
     "zh": "还没有计分的回答：先了解模式和自评方法，再做一次测评。",
     "en": "No answer was counted yet: learn the model and how to self-assess, then take the quiz again.",

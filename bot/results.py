@@ -37,9 +37,9 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
         text.nl().i(t("result_partial", lang, cats=sep.join(missing))).nl()
     if result["unknown"]:
         text.add(t("result_unknown", lang, n=result["unknown"])).nl()
-    if result["strongest"] and result["weakest"] and result["strongest"] != result["weakest"]:
-        text.nl().add(t("result_strong_weak", lang, strong=bank.categories[result["strongest"]].name[lang],
-                        weak=bank.categories[result["weakest"]].name[lang])).nl()
+    line = strength_line(bank, result, lang)
+    if line:
+        text.nl().add(line).nl()
     if change:
         text.nl().b(t("result_change", lang, date=previous_date[:10])).nl()
         parts = [f"{bank.categories[c].name[lang]} {_signed(d)}" for c, d in change["categories"].items()]
@@ -55,10 +55,23 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
     return text
 
 
+def strength_line(bank: QuizBank, result: dict, lang: str) -> str | None:
+    """Strongest and weakest category, or that every counted category is at the same level; None when there
+    is nothing to compare (fewer than two counted categories, or a result stored before `all_equal`)."""
+    if result.get("all_equal"):
+        c = next(v for v in result["categories"].values() if v["score_pct"] is not None)
+        return t("result_even_partial" if result["partial"] else "result_even", lang, pct=_fmt(c["score_pct"]),
+                 level=c["level"], level_name=c["level_name"])
+    if result["strongest"] and result["weakest"] and result["strongest"] != result["weakest"]:
+        return t("result_strong_weak", lang, strong=bank.categories[result["strongest"]].name[lang],
+                 weak=bank.categories[result["weakest"]].name[lang])
+    return None
+
+
 def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
     """Every string drawn on the chart (the glyph test checks the font against these)."""
     values = [result["categories"][c]["score_pct"] for c in bank.categories]
-    labels = [f"{textwrap.fill(c.name[lang], 20)}\n{'—' if v is None else _fmt(v) + '%'}"
+    labels = [f"{textwrap.fill(c.name[lang], 14)}\n{'—' if v is None else _fmt(v) + '%'}"
               for c, v in zip(bank.categories.values(), values, strict=True)]
     return {"labels": labels, "title": t("chart_title", lang) + f"  {round(result['total'])}/1000",
             "legend": (t("chart_now", lang), t("chart_before", lang)), "values": values}

@@ -43,6 +43,15 @@ QUIZ_TEXTS: dict[str, dict[str, str]] = {
               "look closer; a real self-assessment needs a team and evidence.",
     },
     "result_strong_weak": {"zh": "最强：{strong}；最需加强：{weak}", "en": "Strongest: {strong}; weakest: {weak}"},
+    # instead of strongest/weakest when every counted category has the same score (result["all_equal"])
+    "result_even": {"zh": "各类目处于同一水平：均为 {pct}%（{level}级 {level_name}），没有哪一项更强或更弱。",
+                    "en": "All categories are at the same level: {pct}% each (level {level} {level_name}), so none "
+                          "is stronger or weaker than another."},
+    "result_even_partial": {
+        "zh": "有计分回答的各类目处于同一水平：均为 {pct}%（{level}级 {level_name}），没有哪一项更强或更弱。",
+        "en": "All categories with a counted answer are at the same level: {pct}% each (level {level} {level_name}), "
+              "so none is stronger or weaker than another.",
+    },
     "result_recs": {"zh": "建议下一步：", "en": "What to work on next:"},
     "result_change": {"zh": "与上次（{date}）相比：", "en": "Since your last result ({date}):"},
     "result_change_mode": {"zh": "（上次是{mode}，题目不同，仅供参考）",

@@ -47,7 +47,9 @@ def test_all_lowest_scores_zero_and_level_one(kb):
     assert result["total"] == 0
     assert result["partial"] is False
     assert {c["level"] for c in result["categories"].values()} == {1}
-    assert len([r for r in result["recommendations"] if r["topic"].startswith(result["weakest"])]) >= 3
+    # a flat profile names no strongest or weakest; the advice starts with the category worth most points
+    assert (result["strongest"], result["weakest"], result["all_equal"]) == (None, None, True)
+    assert len([r for r in result["recommendations"] if r["topic"].startswith("cat.results")]) >= 3
 
 
 def test_all_highest_scores_the_top_band_everywhere(kb):
@@ -237,3 +239,31 @@ def test_chart_is_a_png_in_the_users_language(kb):
     png = results.result_chart(kb.quiz, result, "zh", previous=result)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(png) > 20_000
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("with_previous", [False, True])
+def test_chart_labels_sit_outside_the_ring_inside_the_image_and_apart(kb, lang, with_previous):
+    result = quiz.score(kb, "full", all_answers(kb, "full", lambda q: 2))
+    texts = results.chart_texts(kb.quiz, result, lang)
+    fig, ax, notes = chart.radar_figure(texts["labels"], texts["values"], texts["title"], legend=texts["legend"],
+                                        previous=texts["values"] if with_previous else None)
+    renderer = fig.canvas.get_renderer()
+    cx, cy = ax.transData.transform((0, 0))
+    top_x, top_y = ax.transData.transform((0, 100))
+    radius = ((top_x - cx) ** 2 + (top_y - cy) ** 2) ** 0.5
+    boxes = [note.get_window_extent(renderer) for note in notes]
+    boxes.append(fig.texts[0].get_window_extent(renderer))  # the title
+    for box in boxes:
+        assert fig.bbox.x0 + 5 <= box.x0, box
+        assert box.x1 <= fig.bbox.x1 - 5, box
+        assert fig.bbox.y0 + 5 <= box.y0, box
+        assert box.y1 <= fig.bbox.y1 - 5, box
+    for box in boxes[:-1]:  # the nearest point of every category label is clear of the outer ring
+        nearest_x, nearest_y = min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1)
+        assert ((nearest_x - cx) ** 2 + (nearest_y - cy) ** 2) ** 0.5 > radius + 5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+    assert all(label.get_fontsize() >= 10 for label in ax.get_yticklabels())
+    assert all(note.get_fontsize() >= 12 for note in notes)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import statistics
 
 import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ContentStream
 
 from bot import quiz, report_pdf, teams
 from bot.dialogue import Dialogue
@@ -25,6 +28,23 @@ MEMBERS = {
 
 def pdf_text(data: bytes) -> tuple[int, str]:
     return extract(data)
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page, whitespace removed."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        single = PdfWriter()
+        single.add_page(page)
+        out = io.BytesIO()
+        single.write(out)
+        pages.append(extract(out.getvalue())[1])
+    return pages
+
+
+def font_names(data: bytes) -> set[str]:
+    return {str(font.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+            for font in page["/Resources"]["/Font"].values()}
 
 
 async def test_a_team_of_six_through_telegram_matches_hand_computed_averages(fake, core, cli_env, settings):
@@ -166,3 +186,64 @@ def test_report_cli_writes_a_pdf_and_rejects_bad_input(cli_env, tmp_path):
     bad = run_cli("report", "--answers", '{"nope": 1}', "--pdf", str(tmp_path / "x.pdf"), env=cli_env)
     assert bad.returncode == 2
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pdf_fonts_header_item_order_recommendations_and_page_numbers(core, lang):
+    result = quiz.score(core.kb, "full", dict.fromkeys(core.kb.quiz.modes["full"], 1), lang)
+    data = report_pdf.result_pdf(core.kb, result, lang, organisation="示例制造有限公司")
+    fonts = font_names(data)
+    if lang == "en":  # Latin text in DejaVu Sans; the Chinese organization name falls back to Noto Sans SC
+        assert any("DejaVuSans" in f for f in fonts), fonts
+        assert any("NotoSansSC" in f for f in fonts), fonts
+    else:
+        assert all("NotoSansSC" in f for f in fonts), fonts
+    pages = page_texts(data)
+    for n, page in enumerate(pages, 1):
+        assert (f"第{n}/{len(pages)}页" if lang == "zh" else f"Page{n}of{len(pages)}") in page
+    text = "".join(pages)
+    if lang == "zh":
+        assert "组织：示例制造有限公司" in text
+        assert "测评：完整版" in text
+        assert re.search(r"日期：\d{4}-\d\d-\d\d", text)
+    else:
+        assert "Organization:示例制造有限公司" in text
+        assert "Quiz:Full" in text
+    assert result["recommendations"]
+    for i, rec in enumerate(result["recommendations"], 1):  # number and title, then the reason: no dangling dash
+        title = re.sub(r"\s+", "", rec["title"])
+        assert f"{i}.{title}{re.sub(r'[ ]+', '', rec['why'])[:10]}" in text
+        assert f"{title}—" not in text
+    evidence = text[text.index(re.sub(r"\s+", "", report_pdf.LABELS["evidence"][lang])):]
+    assert evidence.index("4.2.2") < evidence.index("4.2.3")  # items in clause order
+    for cat in core.kb.quiz.categories.values():  # each heading on the page of its first evidence lines
+        heading = re.sub(r"\s+", "", f"{cat.clause} {cat.name[lang]}") + "·"
+        first = re.sub(r"\s+", "", core.kb.entries[cat.topic].evidence[lang][0])[:12]
+        assert [heading in p for p in pages].index(True) == [first in p for p in pages].index(True), cat.topic
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_wrapped_pdf_bullets_hang_under_their_text(lang):
+    pdf = report_pdf._new_pdf("t", lang)
+    report_pdf._para(pdf, ("evidence " if lang == "en" else "证据材料") * 40, 9.5, marker="•")
+    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    xs = [float(operands[0]) for operands, op in ContentStream(reader.pages[0].get_contents(), reader).operations
+          if op == b"Td"]
+    bullet, *lines = xs
+    assert len(lines) >= 3
+    assert bullet < lines[0]
+    assert len(set(lines)) == 1  # continuation lines start where the first line's text does
+
+
+def test_chinese_pdf_lines_never_start_with_closing_punctuation():
+    pdf = report_pdf._new_pdf("t", "zh")
+    pdf.set_font(report_pdf.CJK_FONT, size=9.5)
+    text = ("结果：你选择了「少数过程指标与行业平均或兄弟单位比较过，差距明显」。为三到五个关键过程指标确定比较对象，"
+            "可来自行业协会、标杆企业（如 PDCA、QC 小组）或公开报告，并记录 4.7.2–4.7.7 的数据来源和口径。"
+            "QC小组活动记录和KPI对照表应覆盖4.7.2–4.7.7的全部结果指标及其三年以上的趋势数据。")
+    for width in range(30, 150, 2):
+        lines = report_pdf._wrap_cjk(pdf, text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert all(pdf.get_string_width(line) <= width for line in lines)
+        assert not any(line[0] in report_pdf.NO_LINE_START for line in lines[1:]), lines
+        assert not any(line[-1] in report_pdf.NO_LINE_END for line in lines), lines
+        assert not any(re.search(r"PDC$|^A、|4\.7\.$", line) for line in lines), lines  # words stay whole
