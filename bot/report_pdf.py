@@ -17,7 +17,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from bot import chart, results
+from bot import chart, results, teams
 from bot.knowledge import KnowledgeBase
 from bot.texts import t
 
@@ -393,6 +393,13 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
              "total": report["total"]["mean"] or 0}
     texts = results.chart_texts(bank, means, lang)
     _chart(pdf, chart.radar_png(texts["labels"], texts["values"], texts["title"]))
+    focus = teams.team_focus(report, kb, lang)
+    line = teams.focus_line(bank, focus, lang)
+    if line:
+        _para(pdf, line, 10.5)
+        pdf.ln(3)
+    if focus["recommendations"]:
+        _recommendations(pdf, focus["recommendations"], lang)
     _evidence(pdf, kb, lang)
     _para(pdf, _label("generated", lang), 8, GREY)
     return _output(pdf, lang)

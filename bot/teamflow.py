@@ -82,8 +82,17 @@ def report_replies(turn, team: dict) -> list[Reply]:
         sep = "、" if lang == "zh" else ", "
         text.add(t("team_report_disagree", lang, cats=sep.join(bank.categories[c].name[lang]
                                                                  for c in report["most_disagreement"]))).nl()
-    text.i(t("team_report_small", lang))
-    return [reply(text, _owner_buttons(turn, team), kind="team_report")]
+    focus = teams.team_focus(report, turn.core.kb, lang)
+    line = teams.focus_line(bank, focus, lang)
+    if line:
+        text.nl().add(line).nl()
+    if focus["recommendations"]:
+        text.nl().b(t("result_recs", lang)).nl()
+        for i, rec in enumerate(focus["recommendations"], 1):
+            text.add(f"{i}. ").b(rec["title"]).add(" — " + rec["why"]).nl()
+    text.nl().i(t("team_report_small", lang))
+    rows = [[Button("📖 " + r["title"], f"e:{r['entry']}:0")] for r in focus["recommendations"]]
+    return [reply(text, rows + _owner_buttons(turn, team), kind="team_report")]
 
 
 def build_report(core, team: dict) -> dict:

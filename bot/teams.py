@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 
 from bot.store_teams import ROLES
+from bot.texts import t
 
 MIN_GROUP = 3
 MIN_PEERS = 5
@@ -56,12 +57,69 @@ def team_report(team: dict, rows: list[dict], categories: dict) -> dict:
             "n": len(values), "mean": _mean(values), "spread": spread, "by_role": per_role,
             "gap_leaders_minus_staff": round(lead - staff, 1) if lead is not None and staff is not None else None,
         }
-        if spread is not None:
+        if spread:  # a category everyone rated alike is no disagreement, however it ranks
             spreads[cat] = spread
     totals = [r["result"]["total"] for r in rows]
     out["total"] = {"n": len(totals), "mean": _mean(totals), "by_role": by_role(lambda r: r["result"]["total"])}
     out["most_disagreement"] = sorted(spreads, key=lambda c: -spreads[c])[:3]
     return out
+
+
+def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
+    """Strongest and weakest category by the team's mean, and what to work on: the weakest category's
+    own entries, then a calibration discussion where people disagree most. Named only when two counted
+    categories differ (as for one person's result), so no category is both at once."""
+    bank = kb.quiz
+    means = {c: v["mean"] for c, v in report.get("categories", {}).items() if v["mean"] is not None}
+    points = {c: bank.categories[c].points for c in means}
+    differ = len(set(means.values())) > 1
+    out = {"strongest": None, "weakest": None, "all_equal": len(means) >= 2 and not differ, "recommendations": []}
+    if not means:
+        return out
+    # Ties: the category with more points matters more, for strengths and for gaps alike.
+    focus = min(means, key=lambda c: (means[c], -points[c]))
+    if differ:
+        out["strongest"] = max(means, key=lambda c: (means[c], points[c]))
+        out["weakest"] = focus
+    recs, used = out["recommendations"], set()
+
+    def add(entry_id: str, why: str) -> None:
+        if entry_id in kb.entries and entry_id not in used and len(recs) < maximum:
+            used.add(entry_id)
+            e = kb.entries[entry_id]
+            recs.append({"topic": e.topic, "entry": e.id, "title": e.title[lang], "why": why})
+
+    name = bank.categories[focus].name[lang]
+    add_first = t("team_rec_weakest" if differ else "team_rec_even", lang, category=name,
+                  mean=_fmt_pct(report["categories"][focus]["mean"]))
+    items = sorted((kb.entries[e] for topic, ids in kb.by_topic.items() if topic.startswith(focus + ".")
+                    for e in ids), key=lambda e: _clause_key(e.clause))
+    for eid in (*kb.by_topic.get(focus, ()), *(e.id for e in items)):
+        add(eid, add_first if not recs else t("team_rec_item", lang, category=name))
+        if len(recs) >= 3:
+            break
+    disputed = report.get("most_disagreement") or []
+    if disputed:
+        top = report["categories"][disputed[0]]
+        add("practice.self_assessment", t("team_rec_disagree", lang, category=bank.categories[disputed[0]].name[lang],
+                                          spread=_fmt_pct(top["spread"])))
+    return out
+
+
+def focus_line(bank, focus: dict, lang: str) -> str | None:
+    """"Strongest: …; weakest: …", or that every category has the same team average."""
+    if focus["strongest"]:
+        return t("result_strong_weak", lang, strong=bank.categories[focus["strongest"]].name[lang],
+                 weak=bank.categories[focus["weakest"]].name[lang])
+    return t("team_even_line", lang) if focus["all_equal"] else None
+
+
+def _clause_key(clause: str | None) -> tuple[int, ...]:
+    return tuple(int(p) for p in (clause or "99").split(".") if p.isdigit())
+
+
+def _fmt_pct(x: float) -> str:
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
 
 
 def percentiles(mine: dict, peers: list[dict]) -> dict[str, int | None]:

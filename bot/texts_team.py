@@ -14,6 +14,26 @@ TEAM_TEXTS: dict[str, dict[str, str]] = {
               "• /team report [NAME] — the team report (once 3 people have answered)\n"
               "• /team link [NAME] — a new invitation link\n• /team close [NAME] — close the team to new members",
     },
+    "team_even_line": {"zh": "各类目的团队平均相同，没有哪一项更强或更弱。",
+                       "en": "Every category has the same team average: none is stronger or weaker."},
+    "team_rec_weakest": {
+        "zh": "团队平均 {mean}%，是七个类目里最低的：先一起读懂{category}要求什么、评审员看哪些证据。",
+        "en": "The team's average is {mean}%, the lowest of the seven: start by reading together what "
+              "{category} asks for and what evidence assessors look for.",
+    },
+    "team_rec_item": {"zh": "{category}的评分项：对照评审员要看的证据，逐条检查团队已有什么、缺什么。",
+                      "en": "An item of {category}: go through the evidence assessors expect and note what the team "
+                            "already has and what is missing."},
+    "team_rec_even": {
+        "zh": "各类目的团队平均相同，{category}分值最高，从它开始（团队平均 {mean}%）。",
+        "en": "Every category has the same team average; {category} carries the most points, so start there "
+              "(team average {mean}%).",
+    },
+    "team_rec_disagree": {
+        "zh": "大家对{category}的看法分歧最大（标准差 {spread} 个百分点）：自评时先对照证据统一认识，再打分。",
+        "en": "People disagree most about {category} (spread {spread} percentage points): in the "
+              "self-assessment, agree on the evidence first, then score.",
+    },
     "team_your": {"zh": "你创建的团队：", "en": "Your teams:"},
     "team_line": {"zh": "{name}（{status}，{n} 人作答）", "en": "{name} ({status}, {n} answered)"},
     "team_open": {"zh": "开放", "en": "open"},
