@@ -90,7 +90,7 @@ def peak_rss_mb(pid: int) -> int:
     return 0
 
 
-async def measure(command, env: dict, users: int, seconds: float, questions: list[str]) -> dict:
+async def measure(command, env: dict, users: int, seconds: float, questions: tuple[list[str], list[str]]) -> dict:
     async with CountingAPI(tokens={TOKEN}, bot_username="bench_bot", strict_chats=False) as api:
         quiet = asyncio.subprocess.DEVNULL
         proc = await asyncio.create_subprocess_exec(*command(api), env=env, cwd=ROOT, stdout=quiet, stderr=quiet)
@@ -103,8 +103,10 @@ async def measure(command, env: dict, users: int, seconds: float, questions: lis
             rng = random.Random(1)
 
             async def user(uid: int) -> None:
+                # A person keeps to one language: every other user asks in Chinese, the rest in English.
+                mine = questions[uid % 2] or questions[0] + questions[1]
                 while time.perf_counter() < deadline:
-                    latencies.append(await round_trip(api, uid, rng.choice(questions)))
+                    latencies.append(await round_trip(api, uid, rng.choice(mine)))
 
             await asyncio.gather(*(user(10_000 + u) for u in range(users)))
             elapsed = time.perf_counter() - t0
@@ -134,9 +136,10 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=20.0)
     args = p.parse_args()
     from bot import evaluation
+    from bot.textnorm import language_of
 
-    questions = [it.q for it in evaluation.load_items(ROOT / "tests" / "eval" / "questions.yaml")
-                 if it.expect == "answer"]
+    asked = [it.q for it in evaluation.load_items(ROOT / "tests" / "eval" / "questions.yaml") if it.expect == "answer"]
+    questions = ([q for q in asked if language_of(q) == "zh"], [q for q in asked if language_of(q) == "en"])
     tmp = Path(tempfile.mkdtemp(prefix="awardbot-tgbench-"))
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")}
     env_ours = base_env | {"AWARDBOT_TOKEN": TOKEN, "AWARDBOT_DB": str(tmp / "bench.db"),
@@ -149,7 +152,8 @@ def main() -> int:
         return [sys.executable, "-c", ECHO_BOT, api.base_url, api.base_file_url]
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}")
-    print(f"closed loop, {args.seconds:.0f} s per run; questions: {len(questions)} development questions\n")
+    print(f"closed loop, {args.seconds:.0f} s per run; questions: {len(asked)} development questions, "
+          "each user keeping to one language\n")
     print(f"{'bot':<10} {'users':>5} {'updates/s':>10} {'p50':>9} {'p99':>9} {'CPU/update':>11} {'RSS':>7}")
     for users in args.users:
         rows = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -57,15 +58,44 @@ def cmd_check(args) -> int:
     return 0
 
 
+def _reason(path: Path, exc: Exception) -> str:
+    if path.is_dir():
+        return "it is a directory"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror[:1].lower() + exc.strerror[1:]
+    return str(exc) or type(exc).__name__
+
+
+def database_error(path: Path, exc: Exception, action: str = "open") -> CliError:
+    """An unusable database file (not SQLite, unreadable, a directory, a path that cannot be created)."""
+    return CliError(f"cannot {action} the database {path}: {_reason(path, exc)} (set AWARDBOT_DB or --db)")
+
+
+def open_db(settings):
+    """The store, or one line naming the file and what is wrong with it."""
+    from bot.store import Store
+
+    try:
+        return Store(settings.db_path)
+    except (sqlite3.Error, OSError) as exc:
+        raise database_error(settings.db_path, exc) from exc
+
+
 def _core(settings, open_store=True):
     from bot import app
     from bot.problems import KnowledgeError
 
     try:
-        return app.build(settings, open_store=open_store)
+        core = app.build(settings, open_store=False)
     except KnowledgeError as exc:
         lines = "\n".join(str(p) for p in exc.problems[:20])
         raise CliError(f"the knowledge base in {settings.knowledge_dir} is broken:\n{lines}", code=1) from exc
+    if open_store:
+        try:
+            _ = core.store  # open (and migrate) now, so that a broken database fails at start
+        except (sqlite3.Error, OSError) as exc:
+            raise database_error(settings.db_path, exc) from exc
+    return core
 
 
 def _out_dir(settings) -> Path:
@@ -164,19 +194,17 @@ def cmd_quiz(args) -> int:
         core.close()
 
 
-def default_eval_file() -> Path:
-    return Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yaml"
-
-
 def cmd_eval(args) -> int:
     from bot import evaluation
 
     settings = _settings(args)
-    path = Path(args.file) if args.file else default_eval_file()
+    path = Path(args.file) if args.file else evaluation.default_questions_file()
     try:
         items = evaluation.load_items(path)
-    except (OSError, ValueError) as exc:
-        raise CliError(f"cannot read the question set {path}: {exc}") from exc
+    except OSError as exc:
+        raise CliError(f"cannot read the question set {path}: {_reason(path, exc)}") from exc
+    except ValueError as exc:
+        raise CliError(f"the question set {path} is not usable: {exc}") from exc
     core = _core(settings, open_store=False)
     answerer = core.knowledge.answerer
     if args.calibrate:
@@ -238,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--user", default="local", help="console user name (default: local)")
 
     sp = add("eval", cmd_eval, "measure retrieval and answer decisions on a question set")
-    sp.add_argument("file", nargs="?", metavar="FILE", help="question set (default tests/eval/questions.yaml)")
+    sp.add_argument("file", nargs="?", metavar="FILE",
+                    help="question set (default: the development set, tests/eval/questions.yaml)")
     sp.add_argument("--json", action="store_true", help="print the figures as JSON")
     sp.add_argument("--misses", action="store_true", help="list every miss")
     sp.add_argument("--calibrate", action="store_true", help="search the answer/unsure/decline thresholds")
@@ -269,3 +298,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except sqlite3.Error as exc:  # the database went bad after it opened (locked, malformed, disk full)
+        from bot import config
+
+        path = Path(args.db) if getattr(args, "db", None) else config.db_path()
+        print(f"awardbot: {database_error(path, exc, 'use')}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file the user named cannot be written or read
+        if not exc.filename:
+            raise
+        print(f"awardbot: cannot use {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2

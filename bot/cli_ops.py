@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.cli import CliError, _core, _settings
+from bot.cli import CliError, _core, _settings, open_db
 
 
 def cmd_stats(args) -> int:
@@ -25,10 +25,16 @@ def cmd_unanswered(args) -> int:
     import csv
 
     from bot import admin
+    from bot.store_admin import since_timestamp
 
-    core = _core(_settings(args))
+    settings = _settings(args)
     try:
-        groups = admin.group_unanswered(core.store.admin.unanswered(args.since), core.knowledge.answerer)
+        since = since_timestamp(args.since) if args.since is not None else None
+    except ValueError as exc:
+        raise CliError(f"--since: {exc}") from exc
+    core = _core(settings)
+    try:
+        groups = admin.group_unanswered(core.store.admin.unanswered(since), core.knowledge.answerer)
     finally:
         core.close()
     if args.csv:
@@ -56,17 +62,23 @@ def cmd_export(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from bot.store import Store
+    import sqlite3
 
     settings = _settings(args)
+    target = Path(args.file)
     if not settings.db_path.exists():
-        raise CliError(f"no database at {settings.db_path}")
-    store = Store(settings.db_path)
+        raise CliError(f"no database at {settings.db_path} (set AWARDBOT_DB or --db)")
+    if target.resolve() == settings.db_path.resolve():
+        raise CliError(f"the backup file {target} is the database itself: name another file")
+    store = open_db(settings)
     try:
-        store.backup(Path(args.file))
+        store.backup(target)
+    except (sqlite3.Error, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise CliError(f"cannot write the backup {target}: {reason}") from exc
     finally:
         store.close()
-    print(f"backup written: {Path(args.file).resolve()}")
+    print(f"backup written: {target.resolve()}")
     return 0
 
 
@@ -78,6 +90,8 @@ def cmd_restore(args) -> int:
         ops.restore(Path(args.file), settings.db_path)
     except ops.OpsError as exc:
         raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot restore to {settings.db_path}: {exc.strerror or exc}") from exc
     print(f"restored {args.file} → {settings.db_path}")
     return 0
 
@@ -112,15 +126,23 @@ def cmd_health(args) -> int:
     problems = []
     if ops.running_pid(settings.db_path) is None:
         problems.append(f"no running bot for {settings.db_path}")
-    try:
-        with sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True) as conn:
-            conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
-    except sqlite3.Error as exc:
-        problems.append(f"database not readable: {exc}")
+    if not settings.db_path.is_file():
+        problems.append(f"no database at {settings.db_path}")
+    else:
+        try:
+            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
+            try:
+                conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            problems.append(f"database {settings.db_path} not readable: {exc}")
     try:
         kbcache.load_cached(settings.knowledge_dir, settings.cache_dir)
     except KnowledgeError as exc:
-        problems.append(f"knowledge base broken: {len(exc.problems)} problem(s)")
+        first = exc.problems[0] if exc.problems else ""
+        problems.append(f"knowledge base {settings.knowledge_dir} broken: {len(exc.problems)} problem(s), "
+                        f"first {first} (see `awardbot check`)")
     print("; ".join(problems) if problems else "ok")
     return 1 if problems else 0
 
@@ -136,14 +158,40 @@ def cmd_team(args) -> int:
         report = teamflow.build_report(core, team)
     finally:
         core.close()
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=1))
-    else:
-        print(f"{report['team']['name']}: {report['team']['respondents']} respondents {report['roles']}")
-        for cat, c in report["categories"].items():
-            print(f"  {cat:<16} mean {c['mean']}  spread {c['spread']}  by role "
-                  f"{ {r: v['mean'] for r, v in c['by_role'].items()} }  gap {c['gap_leaders_minus_staff']}")
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else team_table(report))
     return 0
+
+
+def team_table(report: dict) -> str:
+    """The team report as a plain-text table; "—" where a figure is hidden (too few in a group) or absent."""
+    from bot.store_teams import ROLES
+
+    def num(value, signed=False) -> str:
+        if value is None:
+            return "—"
+        return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+    team = report["team"]
+    roles = ", ".join(f"{r} {n}" for r, n in report["roles"].items())
+    lines = [f"{team['name']} (team {team['id']}, {team['status']}): {team['respondents']} respondents ({roles});"
+             " category scores in %"]
+    if not report["enough"]:
+        lines.append(f"a team report needs at least {report['min_group']} respondents: no figures yet")
+        return "\n".join(lines)
+    header = ["category", "mean", "spread", *ROLES, "leader-staff"]
+    rows = [[cat, num(c["mean"]), num(c["spread"]), *(num(c["by_role"][r]["mean"]) for r in ROLES),
+             num(c["gap_leaders_minus_staff"], signed=True)] for cat, c in report["categories"].items()]
+    total = report["total"]
+    rows.append(["total (of 1000)", num(total["mean"]), "—", *(num(total["by_role"][r]["mean"]) for r in ROLES),
+                 "—"])
+    width = max(len(r[0]) for r in [header, *rows])
+    cols = [max(len(r[i]) for r in [header, *rows]) for i in range(1, len(header))]
+    for r in [header, *rows]:
+        lines.append(r[0].ljust(width) + "".join("  " + cell.rjust(w) for cell, w in zip(r[1:], cols, strict=True)))
+    if report["most_disagreement"]:
+        lines.append("most disagreement (highest spread): " + ", ".join(report["most_disagreement"]))
+    lines.append(f"— hidden: a role with fewer than {report['min_group']} respondents, or no answers")
+    return "\n".join(lines)
 
 
 def cmd_report(args) -> int:
@@ -183,7 +231,8 @@ def register(add) -> None:
     sp.add_argument("--lang", choices=("zh", "en"), default="en")
 
     sp = add("unanswered", cmd_unanswered, "declined and unsure questions, grouped, with the nearest topics")
-    sp.add_argument("--since", metavar="DATE", help="only questions from DATE on (YYYY-MM-DD)")
+    sp.add_argument("--since", metavar="DATE", help="only questions from DATE on: YYYY-MM-DD or an ISO date "
+                    "and time (UTC unless it gives an offset)")
     sp.add_argument("--csv", action="store_true", help="print CSV")
     sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
     sp.add_argument("--lang", choices=("zh", "en"), default="en")

@@ -59,6 +59,8 @@ def cmd_telegram(args) -> int:
     from bot.logs import setup_logging
 
     settings = _settings(args)
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise CliError(f"--port: expected a port from 1 to 65535, got {args.port}")
     token = _token(args)
     setup_logging(settings.log_level, secrets=[token])
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # timedelta durations: PTB 22 deprecates the int form
@@ -74,23 +76,31 @@ def cmd_telegram(args) -> int:
         rate_limit=args.rate_limit,
         reminder_check_seconds=args.reminder_check,
     )
-    _preflight(options, token)
     from bot import ops
 
-    core = _core(settings)
+    core = _core(settings)  # a broken database or knowledge base stops us before any network call
+    try:
+        _preflight(options, token)
+    except BaseException:
+        core.close()
+        raise
     app = tg.build_application(core, options)
     ops.write_pid(settings.db_path)
     webhook_url = args.webhook_url or os.environ.get("AWARDBOT_WEBHOOK_URL")
+    listen = args.listen or os.environ.get("AWARDBOT_LISTEN") or "127.0.0.1"
+    port = args.port or settings.port
     try:
         if webhook_url:
             secret = tg.webhook_secret(args.webhook_secret or os.environ.get("AWARDBOT_WEBHOOK_SECRET"))
             setup_logging(settings.log_level, secrets=[token, secret])
-            app.run_webhook(
-                listen=args.listen or os.environ.get("AWARDBOT_LISTEN") or "127.0.0.1",
-                port=int(args.port or os.environ.get("AWARDBOT_PORT") or 8443),
-                url_path=urlparse(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url, secret_token=secret,
-                drop_pending_updates=args.drop_pending_updates, allowed_updates=UPDATE_TYPES)
+            try:
+                app.run_webhook(
+                    listen=listen, port=port, url_path=urlparse(webhook_url).path.lstrip("/"),
+                    webhook_url=webhook_url, secret_token=secret,
+                    drop_pending_updates=args.drop_pending_updates, allowed_updates=UPDATE_TYPES)
+            except OSError as exc:  # the port is taken, or the address is not this machine's
+                raise CliError(f"the webhook server cannot listen on {listen}:{port}: {exc.strerror or exc} "
+                               "(set AWARDBOT_LISTEN, AWARDBOT_PORT or --listen, --port)", code=1) from exc
         else:
             app.run_polling(drop_pending_updates=args.drop_pending_updates, allowed_updates=UPDATE_TYPES,
                             bootstrap_retries=3)

@@ -6,6 +6,7 @@ Every setting the program reads is listed in ENV (the deploy files are checked a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -67,19 +68,38 @@ def admins() -> frozenset[int]:
     for part in raw.replace(";", ",").split(","):
         part = part.strip()
         if part:
-            if not part.lstrip("-").isdigit():
-                raise ValueError(f"AWARDBOT_ADMINS: `{part}` is not a Telegram user id")
+            if not re.fullmatch(r"-?[0-9]{1,20}", part):
+                raise ValueError(f"AWARDBOT_ADMINS: `{part}` is not a Telegram user id "
+                                 "(expected numeric ids separated by commas, e.g. 12345,67890)")
             ids.add(int(part))
     return frozenset(ids)
 
 
-def _int(name: str, default: int, minimum: int = 0) -> int:
-    raw = _env(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or int(raw) < minimum:
-        raise ValueError(f"{name}: expected a whole number ≥ {minimum}, got `{raw}`")
+def whole_number(name: str, raw: str, minimum: int, maximum: int) -> int:
+    """`raw` as an int in [minimum, maximum], or a ValueError naming the setting. ASCII digits only:
+    "²" passes str.isdigit() but not int()."""
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or not minimum <= int(raw) <= maximum:
+        raise ValueError(f"{name}: expected a whole number from {minimum} to {maximum}, got `{raw}`")
     return int(raw)
+
+
+def _int(name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = _env(name)
+    return default if raw is None else whole_number(name, raw, minimum, maximum)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def log_level() -> str:
+    raw = _env("AWARDBOT_LOG_LEVEL") or "INFO"
+    if raw.upper() not in LOG_LEVELS:
+        raise ValueError(f"AWARDBOT_LOG_LEVEL: expected one of {', '.join(LOG_LEVELS)}, got `{raw}`")
+    return raw.upper()
+
+
+def port() -> int:
+    return _int("AWARDBOT_PORT", 8443, minimum=1, maximum=65535)
 
 
 def _flag(name: str) -> bool:
@@ -96,6 +116,7 @@ class Settings:
     log_text: bool = False
     retention_days: int = 365
     reminder_hours: int = 24
+    port: int = 8443  # the webhook server's
 
     def with_(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -108,9 +129,11 @@ def from_env(**overrides) -> Settings:
         db_path=db_path(),
         cache_dir=cache_dir(),
         admins=admins(),
-        log_level=(_env("AWARDBOT_LOG_LEVEL") or "INFO").upper(),
+        log_level=log_level(),
         log_text=_flag("AWARDBOT_LOG_TEXT"),
-        retention_days=_int("AWARDBOT_RETENTION_DAYS", 365, minimum=1),
-        reminder_hours=_int("AWARDBOT_REMINDER_HOURS", 24, minimum=1),
+        # upper bounds keep the dates computed from them inside what datetime can hold
+        retention_days=_int("AWARDBOT_RETENTION_DAYS", 365, minimum=1, maximum=36500),
+        reminder_hours=_int("AWARDBOT_REMINDER_HOURS", 24, minimum=1, maximum=8760),
+        port=port(),
     )
     return settings.with_(**overrides)

@@ -190,7 +190,10 @@ class Dialogue:
     def cmd_unanswered(self, turn: Turn, arg: str) -> list[Reply]:
         from bot import admin
 
-        since = self.core.store.days_ago(int(arg)) if arg.isdigit() else None
+        days = arg.strip()
+        if days and not (days.isascii() and days.isdigit() and 1 <= int(days) <= 36500):
+            return [reply(t("unanswered_usage", turn.lang), kind="unanswered_usage")]
+        since = self.core.store.days_ago(int(days)) if days else None
         groups = admin.group_unanswered(self.core.store.admin.unanswered(since), self.core.knowledge.answerer)
         return [reply(admin.unanswered_text(groups, turn.lang), kind="unanswered")]
 

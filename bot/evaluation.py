@@ -29,16 +29,34 @@ class Item:
     kind: str
 
 
+def default_questions_file(package_dir: Path | None = None) -> Path:
+    """The development question set: shipped inside the installed package as bot/eval/questions.yaml
+    (pyproject.toml force-includes it), else the repository's tests/eval/questions.yaml."""
+    here = package_dir or Path(__file__).resolve().parent
+    packaged = here / "eval" / "questions.yaml"
+    return packaged if packaged.is_file() else here.parent / "tests" / "eval" / "questions.yaml"
+
+
 def load_items(path: Path) -> list[Item]:
+    """The question set in `path`; ValueError (or OSError) with a one-line reason if it is unusable."""
     problems = Problems()
     doc = load_yaml(path, problems)
     if problems.items:
         raise ValueError(str(problems.items[0]))
+    if not isinstance(doc, dict) or not isinstance(doc.get("questions"), list):
+        found = "an empty file" if doc is None else f"a {type(doc).__name__}" if not isinstance(doc, dict) \
+            else "a mapping without a `questions` list"
+        raise ValueError(f"{path.name}: expected a mapping with a `questions` list, found {found}")
+    if not doc["questions"]:
+        raise ValueError(f"{path.name}: the `questions` list is empty")
     items = []
-    for i, raw in enumerate((doc or {}).get("questions") or []):
+    for i, raw in enumerate(doc["questions"]):
         if not isinstance(raw, dict) or not isinstance(raw.get("q"), str):
             raise ValueError(f"{path.name}: question #{i + 1} needs a `q` text")
-        topics = tuple(raw.get("topics") or ())
+        topics = raw.get("topics") or ()
+        if not isinstance(topics, list | tuple) or not all(isinstance(t, str) for t in topics):
+            raise ValueError(f"{path.name}: question #{i + 1}: `topics` must be a list of topic names")
+        topics = tuple(topics)
         expect = raw.get("expect") or ("answer" if topics else "")
         if expect not in ("answer", "decline", "smalltalk") or (expect == "answer") != bool(topics):
             raise ValueError(f"{path.name}: question #{i + 1} needs `topics` or `expect: decline|smalltalk`")

@@ -52,6 +52,13 @@ class Store:
     def now(self) -> str:
         return iso(self.clock())
 
+    def _select(self, sql: str, params: list) -> list[dict]:
+        """Rows as dicts, for the reads made on every message and button press. sqlite-utils' query()
+        guards each statement with a savepoint (two more statements), which these fixed SELECTs need not."""
+        cur = self.db.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
     # -- users -------------------------------------------------------------------------------------
 
     def touch_user(self, user_id: str, channel: str, chat_id: str | None = None,
@@ -75,7 +82,7 @@ class Store:
         return self.user(user_id)
 
     def user(self, user_id: str) -> dict | None:
-        rows = list(self.db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+        rows = self._select("SELECT * FROM users WHERE id = ?", [user_id])
         return rows[0] if rows else None
 
     def update_user(self, user_id: str, **fields: Any) -> None:
@@ -133,7 +140,7 @@ class Store:
         return sid
 
     def quiz_session(self, sid: str) -> dict | None:
-        rows = list(self.db.query("SELECT * FROM quiz_sessions WHERE id = ?", [sid]))
+        rows = self._select("SELECT * FROM quiz_sessions WHERE id = ?", [sid])
         if not rows:
             return None
         row = rows[0]
@@ -141,13 +148,13 @@ class Store:
         return row
 
     def active_quiz(self, user_id: str) -> dict | None:
-        rows = list(self.db.query(
+        rows = self._select(
             "SELECT id FROM quiz_sessions WHERE user_id = ? AND status = 'active' ORDER BY started_at DESC LIMIT 1",
-            [user_id]))
+            [user_id])
         return self.quiz_session(rows[0]["id"]) if rows else None
 
     def quiz_answers(self, sid: str) -> dict[str, int]:
-        return {r["question_id"]: r["option"] for r in self.db.query(
+        return {r["question_id"]: r["option"] for r in self._select(
             "SELECT question_id, option FROM quiz_answers WHERE session_id = ?", [sid])}
 
     def save_answer(self, sid: str, question_id: str, option: int, reminder_hours: int) -> None:

@@ -6,8 +6,25 @@ Part of the store (SQL lives only in store*.py); opened as `store.admin`.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
+
+
+def since_timestamp(text: str) -> str:
+    """A date (YYYY-MM-DD) or ISO date and time → the question log's UTC timestamp form, for `ts >= ?`.
+    A date, or a time without an offset, is read as UTC. ValueError with a user-ready reason otherwise."""
+    raw = text.strip()
+    try:
+        if not raw.isascii():
+            raise ValueError(raw)
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"`{text}` is not a date: expected YYYY-MM-DD or an ISO date and time "
+                         "(e.g. 2025-03-01 or 2025-03-01T08:00+08:00)") from exc
 
 
 class AdminQueries:

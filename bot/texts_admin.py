@@ -12,6 +12,8 @@ ADMIN_TEXTS: dict[str, dict[str, str]] = {
                    "en": "Quiz: {started} started, {completed} completed, {in_progress} in progress"},
     "stats_topics": {"zh": "热门主题：", "en": "Top topics:"},
     "stats_feedback": {"zh": "反馈 👍/👎（👎 多的在前）：", "en": "Feedback 👍/👎 (most 👎 first):"},
+    "unanswered_usage": {"zh": "用法：/unanswered [天数]，例如 /unanswered 7 显示最近 7 天的问题。",
+                         "en": "Usage: /unanswered [days], e.g. /unanswered 7 for the last 7 days."},
     "unanswered_title": {"zh": "未能回答的问题（按相似度分组）", "en": "Unanswered questions, grouped"},
     "unanswered_none": {"zh": "没有。", "en": "None."},
     "unanswered_nearest": {"zh": "最接近的主题：", "en": "nearest topics: "},

@@ -22,3 +22,17 @@ def test_unrelated_questions_stay_apart(knowledge):
     groups = admin.group_unanswered(rows("明天天气怎么样", "专利申请费多少", "how do I renew a passport"),
                                     knowledge.answerer)
     assert sorted(g["count"] for g in groups) == [1, 1, 1]
+
+
+def test_unanswered_in_chat_takes_a_number_of_days_or_explains_itself(core):
+    from bot.dialogue import Dialogue
+    from tests.transcript import Chat
+
+    operator = Chat(Dialogue(core), "console:local")
+    operator.say("明天天气怎么样")
+    for arg in ("abc", "²", "99999999999", "0"):
+        operator.say(f"/unanswered {arg}")
+        assert operator.kinds() == ["unanswered_usage"], arg
+    operator.say("/unanswered 7")
+    assert operator.kinds() == ["unanswered"]
+    assert "明天天气怎么样" in operator.text

@@ -57,7 +57,8 @@ def test_a_flat_team_names_neither_and_starts_with_the_heaviest_category(kb):
     assert teams.focus_line(kb.quiz, focus, "zh") == "各类目的团队平均相同，没有哪一项更强或更弱。"
 
 
-@pytest.mark.parametrize(("lang", "strongest", "heading"), [("zh", "最强", "下一步"), ("en", "Strongest", "Whattowork")])
+@pytest.mark.parametrize(("lang", "strongest", "heading"),
+                         [("zh", "最强", "下一步"), ("en", "Strongest", "Whattowork")])
 def test_the_team_pdf_has_strongest_weakest_and_recommendations(kb, uneven, lang, strongest, heading):
     _pages, text = extract(report_pdf.team_pdf(kb, uneven, lang))
     assert strongest in text
