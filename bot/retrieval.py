@@ -217,17 +217,15 @@ class Retriever:
         self.q_counts = np.diff(np.append(self.q_offsets, self.n_units - 2 * self.n_entries))
         self.q_owner = np.repeat(np.arange(self.n_entries), self.q_counts)  # entry of each question unit
 
-    def tokens(self, text: str) -> list[str]:
-        known = self.a.vocabulary if self.params.ngrams_for_unknown_only else None
-        return [t for t in self.analyzer(text, known) if t in self.a.vocabulary]
-
     def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
         """Term ids, l2-normalised TF-IDF weights (exactly sklearn's transform) and the raw norm."""
-        counts: dict[int, int] = {}
         vocabulary = self.a.vocabulary
-        for token in self.tokens(text):
-            i = vocabulary[token]
-            counts[i] = counts.get(i, 0) + 1
+        known = vocabulary if self.params.ngrams_for_unknown_only else None
+        counts: dict[int, int] = {}
+        for token in self.analyzer(text, known):
+            i = vocabulary.get(token)
+            if i is not None:  # a term the knowledge base never uses adds nothing
+                counts[i] = counts.get(i, 0) + 1
         if not counts:
             return np.empty(0, dtype=np.int64), np.empty(0), 0.0
         ids = np.fromiter(counts, dtype=np.int64, count=len(counts))
@@ -313,8 +311,9 @@ class Retriever:
         if k <= 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k] if k < self.n_entries else np.arange(self.n_entries)
-        top = sorted(top.tolist(), key=lambda i: (-scores[i], i))
-        return [(self.a.entry_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        top = top[np.lexsort((top, -scores[top]))]  # best first; ties by entry order
+        ids = self.a.entry_ids
+        return [(ids[i], s) for i, s in zip(top.tolist(), scores[top].tolist(), strict=True) if s > 0]
 
 
 ARRAY_FIELDS = ("idf", "indptr", "indices", "data", "q_start")
