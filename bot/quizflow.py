@@ -13,7 +13,7 @@ from functools import partial
 
 from bot import quiz, results
 from bot.replies import Button, Reply, Text, reply
-from bot.texts import t
+from bot.texts import number, t
 
 LETTERS = string.ascii_uppercase
 
@@ -161,7 +161,7 @@ def history(turn) -> list[Reply]:
     for r in rows:
         partial = t("history_partial", lang) if r["partial"] else ""
         text.add("• " + t("history_line", lang, date=r["finished_at"][:10], mode=t("mode_" + r["mode"], lang),
-                         total=results._fmt(r["total"]), partial=partial)).nl()
+                         total=number(r["total"]), partial=partial)).nl()
     return [reply(text, kind="history")]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot import chart, results, teams
 from bot.knowledge import KnowledgeBase
-from bot.texts import t
+from bot.texts import number, t
 
 BLUE = (31, 111, 178)
 GREY = (110, 110, 110)
@@ -108,7 +108,17 @@ def _output(pdf, lang: str) -> bytes:
         _set(pdf, 8, GREY)
         pdf.cell(pdf.epw, 4, _label("page", lang).format(n=n, nb=last), align="C")
     pdf.page = last
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output())
+    finally:
+        close_fonts(pdf)
+
+
+def close_fonts(pdf) -> None:
+    """fpdf2 reads the font files lazily and leaves them open: close them, or each report leaks a file."""
+    for font in pdf.fonts.values():
+        if hasattr(font, "close"):
+            font.close()
 
 
 # --- text flow: line counts, keeping headings with their content, no lone lines at a page edge ---
@@ -313,9 +323,6 @@ def _recommendations(pdf, recs: list[dict], lang: str) -> None:
         pdf.ln(1.8)
 
 
-def _fmt(x) -> str:
-    return "—" if x is None else (f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}")
-
 
 def _chart(pdf, png: bytes) -> None:
     pdf.ln(2)
@@ -343,8 +350,8 @@ def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "
     for cat in bank.categories.values():
         c = result["categories"][cat.topic]
         level = f"{c['level']} {c['level_name']}" if c["level"] else "—"
-        rows.append([cat.name[lang], cat.clause, _fmt(c["score_pct"]) + ("%" if c["score_pct"] is not None else ""),
-                     level, f"{_fmt(c['points'])} / {c['max_points']}"])
+        rows.append([cat.name[lang], cat.clause, number(c["score_pct"]) + ("%" if c["score_pct"] is not None else ""),
+                     level, f"{number(c['points'])} / {c['max_points']}"])
     _table(pdf, [_label(k, lang) for k in ("category", "clause", "score", "level", "points")], rows,
            (55, 18, 22, 40, 30))
     _chart(pdf, results.result_chart(bank, result, lang))
@@ -376,13 +383,13 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
     if not report["enough"]:
         _para(pdf, t("team_report_wait", lang, name=team["name"], n=team["respondents"]), 11)
         return _output(pdf, lang)
-    _heading(pdf, t("team_report_total", lang, mean=_fmt(report["total"]["mean"])), 15)
+    _heading(pdf, t("team_report_total", lang, mean=number(report["total"]["mean"])), 15)
     rows = []
     for cat in bank.categories.values():
         c = report["categories"][cat.topic]
         per = c["by_role"]
-        rows.append([cat.name[lang], _fmt(c["mean"]), _fmt(per["leader"]["mean"]), _fmt(per["manager"]["mean"]),
-                     _fmt(per["staff"]["mean"]), _fmt(c["spread"]), _fmt(c["gap_leaders_minus_staff"])])
+        rows.append([cat.name[lang], number(c["mean"]), number(per["leader"]["mean"]), number(per["manager"]["mean"]),
+                     number(per["staff"]["mean"]), number(c["spread"]), number(c["gap_leaders_minus_staff"])])
     header = [_label(k, lang) for k in ("category", "all", "leaders", "managers", "staff", "spread", "gap")]
     _table(pdf, header, rows, (44, 15, 19, 23, 16, 19, 32))
     _para(pdf, t("team_report_small", lang), 9, GREY)

@@ -7,15 +7,11 @@ import textwrap
 from bot import chart
 from bot.quizbank import QuizBank
 from bot.replies import Text
-from bot.texts import t
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+from bot.texts import number, t
 
 
 def _signed(x: float) -> str:
-    return ("+" if x > 0 else "") + _fmt(x)
+    return ("+" if x > 0 else "") + number(x)
 
 
 def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = None,
@@ -29,7 +25,7 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
         if c["score_pct"] is None:
             text.add("• " + t("result_line_none", lang, name=name)).nl()
         else:
-            text.add("• " + t("result_line", lang, name=name, pct=_fmt(c["score_pct"]), level=c["level"],
+            text.add("• " + t("result_line", lang, name=name, pct=number(c["score_pct"]), level=c["level"],
                               level_name=c["level_name"], points=round(c["points"]), max=c["max_points"])).nl()
     if result["partial"]:
         missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
@@ -60,7 +56,7 @@ def strength_line(bank: QuizBank, result: dict, lang: str) -> str | None:
     is nothing to compare (fewer than two counted categories, or a result stored before `all_equal`)."""
     if result.get("all_equal"):
         c = next(v for v in result["categories"].values() if v["score_pct"] is not None)
-        return t("result_even_partial" if result["partial"] else "result_even", lang, pct=_fmt(c["score_pct"]),
+        return t("result_even_partial" if result["partial"] else "result_even", lang, pct=number(c["score_pct"]),
                  level=c["level"], level_name=c["level_name"])
     if result["strongest"] and result["weakest"] and result["strongest"] != result["weakest"]:
         return t("result_strong_weak", lang, strong=bank.categories[result["strongest"]].name[lang],
@@ -71,7 +67,7 @@ def strength_line(bank: QuizBank, result: dict, lang: str) -> str | None:
 def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
     """Every string drawn on the chart (the glyph test checks the font against these)."""
     values = [result["categories"][c]["score_pct"] for c in bank.categories]
-    labels = [f"{textwrap.fill(c.name[lang], 14)}\n{'—' if v is None else _fmt(v) + '%'}"
+    labels = [f"{textwrap.fill(c.name[lang], 14)}\n{'—' if v is None else number(v) + '%'}"
               for c, v in zip(bank.categories.values(), values, strict=True)]
     return {"labels": labels, "title": t("chart_title", lang) + f"  {round(result['total'])}/1000",
             "legend": (t("chart_now", lang), t("chart_before", lang)), "values": values}

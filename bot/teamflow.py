@@ -8,7 +8,7 @@ from functools import partial
 from bot import quizflow, report_pdf, teams
 from bot.replies import Button, Reply, Text, reply
 from bot.store_teams import ROLES
-from bot.texts import t
+from bot.texts import number, t
 
 
 def _link(turn, token: str) -> str:
@@ -72,12 +72,12 @@ def report_replies(turn, team: dict) -> list[Reply]:
     for cat_id, c in report["categories"].items():
         per = c["by_role"]
         text.add(t("team_report_line", lang, name=bank.categories[cat_id].name[lang],
-                   mean=report_pdf._fmt(c["mean"]), spread=report_pdf._fmt(c["spread"]))).nl()
+                   mean=number(c["mean"]), spread=number(c["spread"]))).nl()
         gap = c["gap_leaders_minus_staff"]
-        text.add(t("team_report_roles", lang, leader=report_pdf._fmt(per["leader"]["mean"]),
-                   manager=report_pdf._fmt(per["manager"]["mean"]), staff=report_pdf._fmt(per["staff"]["mean"]),
-                   gap=t("team_report_gap", lang, gap=report_pdf._fmt(gap)) if gap is not None else "")).nl()
-    text.nl().b(t("team_report_total", lang, mean=report_pdf._fmt(report["total"]["mean"]))).nl()
+        text.add(t("team_report_roles", lang, leader=number(per["leader"]["mean"]),
+                   manager=number(per["manager"]["mean"]), staff=number(per["staff"]["mean"]),
+                   gap=t("team_report_gap", lang, gap=number(gap)) if gap is not None else "")).nl()
+    text.nl().b(t("team_report_total", lang, mean=number(report["total"]["mean"]))).nl()
     if report["most_disagreement"]:
         sep = "、" if lang == "zh" else ", "
         text.add(t("team_report_disagree", lang, cats=sep.join(bank.categories[c].name[lang]

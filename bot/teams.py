@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 
 from bot.store_teams import ROLES
-from bot.texts import t
+from bot.texts import number, t
 
 MIN_GROUP = 3
 MIN_PEERS = 5
@@ -91,7 +91,7 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
 
     name = bank.categories[focus].name[lang]
     add_first = t("team_rec_weakest" if differ else "team_rec_even", lang, category=name,
-                  mean=_fmt_pct(report["categories"][focus]["mean"]))
+                  mean=number(report["categories"][focus]["mean"]))
     items = sorted((kb.entries[e] for topic, ids in kb.by_topic.items() if topic.startswith(focus + ".")
                     for e in ids), key=lambda e: _clause_key(e.clause))
     for eid in (*kb.by_topic.get(focus, ()), *(e.id for e in items)):
@@ -102,7 +102,7 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
     if disputed:
         top = report["categories"][disputed[0]]
         add("practice.self_assessment", t("team_rec_disagree", lang, category=bank.categories[disputed[0]].name[lang],
-                                          spread=_fmt_pct(top["spread"])))
+                                          spread=number(top["spread"])))
     return out
 
 
@@ -117,9 +117,6 @@ def focus_line(bank, focus: dict, lang: str) -> str | None:
 def _clause_key(clause: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in (clause or "99").split(".") if p.isdigit())
 
-
-def _fmt_pct(x: float) -> str:
-    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
 
 
 def percentiles(mine: dict, peers: list[dict]) -> dict[str, int | None]:

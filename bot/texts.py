@@ -137,3 +137,10 @@ TEXTS: dict[str, dict[str, str]] = _GENERAL | QUIZ_TEXTS | ADMIN_TEXTS | TEAM_TE
 def t(key: str, lang: str, **kwargs) -> str:
     text = TEXTS[key][lang if lang in LANGS else "zh"]
     return text.format(**kwargs) if kwargs else text
+
+
+def number(x: float | None) -> str:
+    """A score or mean as people read it: 40, 62.5, or "—" where there is none."""
+    if x is None:
+        return "—"
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"

@@ -65,3 +65,18 @@ def test_the_team_pdf_has_strongest_weakest_and_recommendations(kb, uneven, lang
     assert heading in text
     first = teams.team_focus(uneven, kb, lang)["recommendations"][0]["title"]
     assert first.replace(" ", "") in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_making_a_report_leaves_no_font_file_open(kb, uneven, lang):
+    """fpdf2 reads fonts lazily and keeps the file open; a bot making reports for months must not leak them."""
+    from pathlib import Path
+
+    def open_fonts() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if str(fd.resolve(strict=False)).endswith((".otf", ".ttf")))
+
+    before = open_fonts()
+    for _ in range(3):
+        report_pdf.team_pdf(kb, uneven, lang)
+    assert open_fonts() == before

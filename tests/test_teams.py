@@ -226,6 +226,7 @@ def test_wrapped_pdf_bullets_hang_under_their_text(lang):
     pdf = report_pdf._new_pdf("t", lang)
     report_pdf._para(pdf, ("evidence " if lang == "en" else "证据材料") * 40, 9.5, marker="•")
     reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    report_pdf.close_fonts(pdf)
     xs = [float(operands[0]) for operands, op in ContentStream(reader.pages[0].get_contents(), reader).operations
           if op == b"Td"]
     bullet, *lines = xs
@@ -247,3 +248,4 @@ def test_chinese_pdf_lines_never_start_with_closing_punctuation():
         assert not any(line[0] in report_pdf.NO_LINE_START for line in lines[1:]), lines
         assert not any(line[-1] in report_pdf.NO_LINE_END for line in lines), lines
         assert not any(re.search(r"PDC$|^A、|4\.7\.$", line) for line in lines), lines  # words stay whole
+    report_pdf.close_fonts(pdf)
