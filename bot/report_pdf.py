@@ -19,15 +19,23 @@ from pathlib import Path
 
 from bot import chart, results, teams
 from bot.knowledge import KnowledgeBase
+from bot.pdf_layout import (
+    BLUE,
+    CJK_FONT,
+    GREY,
+    Block,
+    at_top,
+    first_lines,
+    heading,
+    keep_room,
+    para,
+    set_style,
+    table,
+)
 from bot.texts import number, t
 
-BLUE = (31, 111, 178)
-GREY = (110, 110, 110)
-CJK_FONT = "noto"  # Noto Sans SC: the Chinese font, and the fallback for Chinese in English reports
 LATIN_FONT = "dejavu"  # DejaVu Sans from matplotlib: the English reports' font
 CHART_WIDTH = 118  # mm; the chart's 13 pt labels print at about 10 pt
-KEEP_LINES = 3  # a heading stays on the page only if this many lines of its content fit below it
-MAX_MOVE = 6  # a block of at most this many lines moves whole to the next page rather than leave one line behind
 
 LABELS = {
     "title": {"zh": "卓越绩效自评诊断报告", "en": "Performance-excellence self-assessment report"},
@@ -75,7 +83,7 @@ def latin_font_paths() -> tuple[Path, Path]:
     return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
 
-def _new_pdf(title: str, lang: str):
+def new_pdf(title: str, lang: str):
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -105,7 +113,7 @@ def _output(pdf, lang: str) -> bytes:
         pdf.page = n
         pdf.current_font_is_set_on_page = False  # fpdf2 would assume the last page's font is selected here
         pdf.set_xy(pdf.l_margin, pdf.h - 11)
-        _set(pdf, 8, GREY)
+        set_style(pdf, 8, GREY)
         pdf.cell(pdf.epw, 4, _label("page", lang).format(n=n, nb=last), align="C")
     pdf.page = last
     try:
@@ -119,149 +127,6 @@ def close_fonts(pdf) -> None:
     for font in pdf.fonts.values():
         if hasattr(font, "close"):
             font.close()
-
-
-# --- text flow: line counts, keeping headings with their content, no lone lines at a page edge ---
-
-def _set(pdf, size: float, colour=(0, 0, 0), bold: bool = False) -> None:
-    pdf.set_font(pdf.body_font, style=pdf.bold if bold else "", size=size)
-    pdf.set_text_color(*colour)
-
-
-# Chinese line breaking: no closing punctuation at the start of a line, no opening punctuation at its end,
-# Latin words and numbers kept whole. (fpdf2 breaks Chinese text after any character.)
-NO_LINE_START = set("，。、；：！？）」』》〉】〕”’…%,.;:!?)]}·")
-NO_LINE_END = set("（「『《〈【〔“‘([{")
-_UNITS = re.compile(r"\s+|[A-Za-z0-9][A-Za-z0-9_.\-–/+%']*|.", re.S)  # ASCII only: \w would take Chinese too
-
-
-def _cjk_units(text: str) -> list[str]:
-    """Pieces a line may end after: single Chinese characters and whole Latin words, with punctuation glued on."""
-    units: list[str] = []
-    for piece in _UNITS.findall(text):
-        if units and not piece.isspace() and (piece[0] in NO_LINE_START or units[-1][-1] in NO_LINE_END):
-            units[-1] += piece
-        else:
-            units.append(piece)
-    return units
-
-
-def _wrap_cjk(pdf, text: str, width: float) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for unit in _cjk_units(paragraph):
-            if line and pdf.get_string_width(line + unit) > width:
-                lines.append(line.rstrip())
-                line = "" if unit.isspace() else unit
-            else:
-                line += unit
-        lines.append(line.rstrip())
-    return lines
-
-
-def _wrap(pdf, text: str, width: float) -> list[str]:
-    """The lines `text` takes in a column `width` mm wide (with fpdf2's cell margins), in the current font."""
-    if pdf.body_font == CJK_FONT:
-        return _wrap_cjk(pdf, text, width - 2 * pdf.c_margin)
-    return pdf.multi_cell(width, 5, text, dry_run=True, output="LINES") or [""]
-
-
-def _at_top(pdf) -> bool:
-    return pdf.y <= pdf.t_margin + 0.5
-
-
-def _keep(pdf, height: float) -> None:
-    """Start a new page unless `height` mm fit below the current position."""
-    if pdf.y + height > pdf.page_break_trigger and not _at_top(pdf):
-        pdf.add_page()
-
-
-def _marker_gap(pdf, marker: str) -> float:
-    """Space between a hanging marker and its text; Noto Sans SC's • and ： are full width and carry their own."""
-    cjk = pdf.body_font == CJK_FONT
-    if cjk and marker.endswith("："):
-        return 0.0
-    return pdf.get_string_width(" ") * (1.0 if cjk and marker.endswith("•") else 1.5)
-
-
-class _Block:
-    """A paragraph measured before it is drawn: optional hanging marker (bullet, number, label), then text."""
-
-    def __init__(self, pdf, text: str, size: float = 10, colour=(0, 0, 0), *, marker: str = "",
-                 indent: float = 0.0, bold: bool = False, marker_width: float | None = None, leading: float = 0.5):
-        self.text, self.size, self.colour, self.bold = text, size, colour, bold
-        self.marker, self.indent = marker, indent
-        self.h = size * leading  # line height in mm
-        _set(pdf, size, colour, bold)
-        gap = _marker_gap(pdf, marker)
-        self.marker_width = (marker_width if marker_width is not None
-                             else (pdf.get_string_width(marker) + gap if marker else 0.0))
-        self.width = pdf.epw - indent - self.marker_width
-        self.lines = _wrap(pdf, text, self.width)
-        self.n = len(self.lines)
-
-    def height(self, lines: int | None = None) -> float:
-        return self.h * (self.n if lines is None else min(lines, self.n))
-
-    def draw(self, pdf) -> None:
-        """Draw line by line, moving the whole block to the next page rather than leaving one line alone on
-        either page (when the block is at most MAX_MOVE lines, so little space is lost)."""
-        room = int((pdf.page_break_trigger - pdf.y) // self.h + 1e-6)
-        if self.n > room and not _at_top(pdf) and (room < 2 or (self.n - room < 2 and self.n <= MAX_MOVE)):
-            pdf.add_page()
-        _set(pdf, self.size, self.colour, self.bold)
-        x = pdf.l_margin + self.indent
-        for i, line in enumerate(self.lines):
-            if pdf.will_page_break(self.h):
-                pdf.add_page()
-            pdf.set_x(x)
-            if i == 0 and self.marker:
-                pdf.cell(self.marker_width, self.h, self.marker)
-            pdf.set_x(x + self.marker_width)
-            pdf.cell(self.width, self.h, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0, 0, 0)
-
-
-def _para(pdf, text: str, size: float = 10, colour=(0, 0, 0), **kw) -> None:
-    _Block(pdf, text, size, colour, **kw).draw(pdf)
-
-
-def _heading(pdf, text: str, size: float = 14, keep: float = 0.0) -> None:
-    """A blue heading; `keep` mm of what follows must fit on the same page, or the heading starts a new one."""
-    block = _Block(pdf, text, size, BLUE, leading=0.55)
-    _keep(pdf, block.height() + 1.5 + keep)
-    block.draw(pdf)
-    pdf.ln(1.5)
-
-
-def _first_lines(blocks: list[_Block], count: int = KEEP_LINES, gap: float = 0.0) -> float:
-    """Height that the first `count` lines of a run of blocks (`gap` mm apart) need on the page: short blocks
-    count whole, as `_Block.draw` would move them whole rather than split off one line."""
-    total = 0.0
-    for b in blocks:
-        take = b.n if b.n <= MAX_MOVE else min(b.n, max(count, 2))
-        total += b.height(take) + gap
-        count -= take
-        if count <= 0:
-            break
-    return total
-
-
-def _table(pdf, header: list[str], rows: list[list[str]], widths: tuple) -> None:
-    from fpdf.fonts import FontFace
-
-    _set(pdf, 9.5)
-    heading = FontFace(color=BLUE, fill_color=(235, 242, 250), emphasis=pdf.bold or None)
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5, headings_style=heading) as table:
-        head = table.row()
-        for h in header:
-            head.cell(h)
-        for r in rows:
-            row = table.row()
-            for cell in r:
-                row.cell(cell)
-    pdf.ln(3)
 
 
 def _clause_key(entry) -> tuple:
@@ -281,22 +146,22 @@ def _evidence(pdf, kb: KnowledgeBase, lang: str) -> None:
         points = t("points_verified" if verified else "points_cited", lang, points=cat.points)
         items = sorted((kb.entries[e] for tid, ids in kb.by_topic.items() if tid.startswith(cat.topic + ".")
                         for e in ids), key=_clause_key)
-        head = [_Block(pdf, sep.join(e.title[lang] for e in items), 9, GREY,
+        head = [Block(pdf, sep.join(e.title[lang] for e in items), 9, GREY,
                        marker=_label("items", lang) + _colon(lang).strip())] if items else []
-        bullets = [_Block(pdf, line, 9.5, marker="•", indent=1.5)
+        bullets = [Block(pdf, line, 9.5, marker="•", indent=1.5)
                    for line in (entry.evidence[lang] if entry and entry.evidence else ())]
         title = f"{cat.clause} {cat.name[lang]}{dot}{points}"
-        sections.append((title, head, bullets, sum(b.height() for b in head) + _first_lines(bullets)))
+        sections.append((title, head, bullets, sum(b.height() for b in head) + first_lines(bullets)))
     if pdf.y > pdf.t_margin + 0.4 * (pdf.page_break_trigger - pdf.t_margin):
         pdf.add_page()
-    elif not _at_top(pdf):
+    elif not at_top(pdf):
         pdf.ln(6)
     if sections:
         title, _head, _bullets, keep = sections[0]
-        keep += _Block(pdf, title, 11.5, leading=0.55).height() + 1.5
-    _heading(pdf, _label("evidence", lang), keep=keep if sections else 0.0)
+        keep += Block(pdf, title, 11.5, leading=0.55).height() + 1.5
+    heading(pdf, _label("evidence", lang), keep=keep if sections else 0.0)
     for title, head, bullets, keep in sections:
-        _heading(pdf, title, size=11.5, keep=keep)
+        heading(pdf, title, size=11.5, keep=keep)
         for block in head + bullets:
             block.draw(pdf)
         pdf.ln(2)
@@ -307,16 +172,16 @@ REC_GAP = 0.3  # mm between a recommendation's title and its reason
 
 def _recommendations(pdf, recs: list[dict], lang: str) -> None:
     """Each recommendation: its number and title on one line, the reason below, indented under the title."""
-    _set(pdf, 10, bold=True)
+    set_style(pdf, 10, bold=True)
     number_width = pdf.get_string_width(f"{len(recs)}.") + 1.5 * pdf.get_string_width(" ")
     pairs = []
     for i, rec in enumerate(recs, 1):
-        title = _Block(pdf, rec["title"], 10, BLUE, marker=f"{i}.", marker_width=number_width, bold=True)
-        body = _Block(pdf, rec["why"], 9.5, indent=number_width)
+        title = Block(pdf, rec["title"], 10, BLUE, marker=f"{i}.", marker_width=number_width, bold=True)
+        body = Block(pdf, rec["why"], 9.5, indent=number_width)
         pairs.append((title, body))
-    _heading(pdf, t("result_recs", lang), 12.5, keep=_first_lines(list(pairs[0]), gap=REC_GAP))
+    heading(pdf, t("result_recs", lang), 12.5, keep=first_lines(list(pairs[0]), gap=REC_GAP))
     for title, body in pairs:
-        _keep(pdf, _first_lines([title, body], gap=REC_GAP))
+        keep_room(pdf, first_lines([title, body], gap=REC_GAP))
         title.draw(pdf)
         pdf.ln(REC_GAP)
         body.draw(pdf)
@@ -332,19 +197,19 @@ def _chart(pdf, png: bytes) -> None:
 
 def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "", when: date | None = None) -> bytes:
     bank = kb.quiz
-    pdf = _new_pdf(_label("title", lang), lang)
-    _heading(pdf, _label("title", lang), 18)
+    pdf = new_pdf(_label("title", lang), lang)
+    heading(pdf, _label("title", lang), 18)
     mode = t("mode_" + result["mode"], lang)
     meta = [_field("date", (when or date.today()).isoformat(), lang), _field("mode", mode[:1].upper() + mode[1:], lang)]
     if organisation:
         meta.insert(0, _field("org", organisation, lang))
-    _para(pdf, "    ".join(meta), 10, GREY)
+    para(pdf, "    ".join(meta), 10, GREY)
     pdf.ln(2)
-    _heading(pdf, t("result_total", lang, total=round(result["total"])), 16)
+    heading(pdf, t("result_total", lang, total=round(result["total"])), 16)
     if result["partial"]:
         missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
-        _para(pdf, t("result_partial", lang, cats=("、" if lang == "zh" else ", ").join(missing)), 9.5, GREY)
-    _para(pdf, t("result_disclaimer", lang), 9, GREY)
+        para(pdf, t("result_partial", lang, cats=("、" if lang == "zh" else ", ").join(missing)), 9.5, GREY)
+    para(pdf, t("result_disclaimer", lang), 9, GREY)
     pdf.ln(2)
     rows = []
     for cat in bank.categories.values():
@@ -352,38 +217,38 @@ def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "
         level = f"{c['level']} {c['level_name']}" if c["level"] else "—"
         rows.append([cat.name[lang], cat.clause, number(c["score_pct"]) + ("%" if c["score_pct"] is not None else ""),
                      level, f"{number(c['points'])} / {c['max_points']}"])
-    _table(pdf, [_label(k, lang) for k in ("category", "clause", "score", "level", "points")], rows,
+    table(pdf, [_label(k, lang) for k in ("category", "clause", "score", "level", "points")], rows,
            (55, 18, 22, 40, 30))
     _chart(pdf, results.result_chart(bank, result, lang))
     line = results.strength_line(bank, result, lang)
     if line:
-        _para(pdf, line, 10.5)
+        para(pdf, line, 10.5)
         pdf.ln(3)
     if result["recommendations"]:
         _recommendations(pdf, result["recommendations"], lang)
     _evidence(pdf, kb, lang)
-    _para(pdf, _label("generated", lang), 8, GREY)
+    para(pdf, _label("generated", lang), 8, GREY)
     return _output(pdf, lang)
 
 
 def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = None) -> bytes:
     bank = kb.quiz
     team = report["team"]
-    pdf = _new_pdf(_label("team_title", lang), lang)
-    _heading(pdf, _label("team_title", lang), 18)
+    pdf = new_pdf(_label("team_title", lang), lang)
+    heading(pdf, _label("team_title", lang), 18)
     roles = report["roles"]
     comma, (left, right) = ("，", "（）") if lang == "zh" else (", ", ("(", ")"))
     counts = comma.join(f"{_label(k, lang)} {roles[r]}" for k, r in
                         (("leaders", "leader"), ("managers", "manager"), ("staff", "staff")))
     respondents = _field("respondents", f"{team['respondents']}{'' if lang == 'zh' else ' '}{left}{counts}{right}",
                          lang)
-    _para(pdf, "    ".join([team["name"], _field("date", (when or date.today()).isoformat(), lang), respondents]),
+    para(pdf, "    ".join([team["name"], _field("date", (when or date.today()).isoformat(), lang), respondents]),
           10, GREY)
     pdf.ln(2)
     if not report["enough"]:
-        _para(pdf, t("team_report_wait", lang, name=team["name"], n=team["respondents"]), 11)
+        para(pdf, t("team_report_wait", lang, name=team["name"], n=team["respondents"]), 11)
         return _output(pdf, lang)
-    _heading(pdf, t("team_report_total", lang, mean=number(report["total"]["mean"])), 15)
+    heading(pdf, t("team_report_total", lang, mean=number(report["total"]["mean"])), 15)
     rows = []
     for cat in bank.categories.values():
         c = report["categories"][cat.topic]
@@ -391,10 +256,10 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
         rows.append([cat.name[lang], number(c["mean"]), number(per["leader"]["mean"]), number(per["manager"]["mean"]),
                      number(per["staff"]["mean"]), number(c["spread"]), number(c["gap_leaders_minus_staff"])])
     header = [_label(k, lang) for k in ("category", "all", "leaders", "managers", "staff", "spread", "gap")]
-    _table(pdf, header, rows, (44, 15, 19, 23, 16, 19, 32))
-    _para(pdf, t("team_report_small", lang), 9, GREY)
+    table(pdf, header, rows, (44, 15, 19, 23, 16, 19, 32))
+    para(pdf, t("team_report_small", lang), 9, GREY)
     if report["most_disagreement"]:
-        _para(pdf, t("team_report_disagree", lang, cats=("、" if lang == "zh" else ", ").join(
+        para(pdf, t("team_report_disagree", lang, cats=("、" if lang == "zh" else ", ").join(
             bank.categories[c].name[lang] for c in report["most_disagreement"])), 10)
     means = {"categories": {c: {"score_pct": v["mean"]} for c, v in report["categories"].items()},
              "total": report["total"]["mean"] or 0}
@@ -403,10 +268,10 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
     focus = teams.team_focus(report, kb, lang)
     line = teams.focus_line(bank, focus, lang)
     if line:
-        _para(pdf, line, 10.5)
+        para(pdf, line, 10.5)
         pdf.ln(3)
     if focus["recommendations"]:
         _recommendations(pdf, focus["recommendations"], lang)
     _evidence(pdf, kb, lang)
-    _para(pdf, _label("generated", lang), 8, GREY)
+    para(pdf, _label("generated", lang), 8, GREY)
     return _output(pdf, lang)

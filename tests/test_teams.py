@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream
 
-from bot import quiz, report_pdf, teams
+from bot import pdf_layout, quiz, report_pdf, teams
 from bot.dialogue import Dialogue
 from tests.conftest import run_cli
 from tests.pdftext import extract
@@ -223,8 +223,8 @@ def test_the_pdf_fonts_header_item_order_recommendations_and_page_numbers(core, 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_wrapped_pdf_bullets_hang_under_their_text(lang):
-    pdf = report_pdf._new_pdf("t", lang)
-    report_pdf._para(pdf, ("evidence " if lang == "en" else "证据材料") * 40, 9.5, marker="•")
+    pdf = report_pdf.new_pdf("t", lang)
+    pdf_layout.para(pdf, ("evidence " if lang == "en" else "证据材料") * 40, 9.5, marker="•")
     reader = PdfReader(io.BytesIO(bytes(pdf.output())))
     report_pdf.close_fonts(pdf)
     xs = [float(operands[0]) for operands, op in ContentStream(reader.pages[0].get_contents(), reader).operations
@@ -236,16 +236,16 @@ def test_wrapped_pdf_bullets_hang_under_their_text(lang):
 
 
 def test_chinese_pdf_lines_never_start_with_closing_punctuation():
-    pdf = report_pdf._new_pdf("t", "zh")
-    pdf.set_font(report_pdf.CJK_FONT, size=9.5)
+    pdf = report_pdf.new_pdf("t", "zh")
+    pdf.set_font(pdf_layout.CJK_FONT, size=9.5)
     text = ("结果：你选择了「少数过程指标与行业平均或兄弟单位比较过，差距明显」。为三到五个关键过程指标确定比较对象，"
             "可来自行业协会、标杆企业（如 PDCA、QC 小组）或公开报告，并记录 4.7.2–4.7.7 的数据来源和口径。"
             "QC小组活动记录和KPI对照表应覆盖4.7.2–4.7.7的全部结果指标及其三年以上的趋势数据。")
     for width in range(30, 150, 2):
-        lines = report_pdf._wrap_cjk(pdf, text, width)
+        lines = pdf_layout.wrap_cjk(pdf, text, width)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert all(pdf.get_string_width(line) <= width for line in lines)
-        assert not any(line[0] in report_pdf.NO_LINE_START for line in lines[1:]), lines
-        assert not any(line[-1] in report_pdf.NO_LINE_END for line in lines), lines
+        assert not any(line[0] in pdf_layout.NO_LINE_START for line in lines[1:]), lines
+        assert not any(line[-1] in pdf_layout.NO_LINE_END for line in lines), lines
         assert not any(re.search(r"PDC$|^A、|4\.7\.$", line) for line in lines), lines  # words stay whole
     report_pdf.close_fonts(pdf)
