@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from bot.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI
 from tests.test_cli_errors import one_clear_line
-from tests.tgharness import TOKEN
+from tests.tgharness import TOKEN, stop_process
 from tests.transcript import Chat
 
 # Another process holding the database open and writing to it, as the running bot does, until told to
@@ -151,12 +150,8 @@ async def test_health_is_ok_while_the_bot_runs_and_names_a_broken_knowledge_base
             head = rf"knowledge base {re.escape(str(kb_copy))} broken: \d+ problem\(s\), first award.yaml:"
             assert re.match(head, line), line
             assert "unknown topic `award.nonsense`" in line
-            proc.send_signal(signal.SIGTERM)
-            assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
         finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
+            await stop_process(proc)
     stopped = await asyncio.to_thread(run_cli, "health", env=env)
     assert stopped.returncode == 1
     assert stopped.stdout.strip().startswith(f"no running bot for {cli_env['AWARDBOT_DB']}")

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from telegram.error import Conflict
 from bot import app as app_mod
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI
-from tests.tgharness import TOKEN, TgChat, running_bot, settle
+from tests.tgharness import TOKEN, TgChat, running_bot, settle, stop_process
 from tests.transcript import SCENARIOS
 
 ALICE = 1001
@@ -311,14 +310,8 @@ async def test_the_real_process_polls_answers_and_stops_cleanly_on_sigterm(fake,
         fake.message(ALICE, "战略部署怎么写")
         sent = await fake.wait_for("sendMessage", start=start, timeout=20)
         assert "4.2.3" in sent.result["text"]
-        proc.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(proc.wait(), timeout=30)
     finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    err = (await proc.stderr.read()).decode()
-    assert code == 0, err
+        err = await stop_process(proc)  # SIGTERM: exit code 0 is checked there
     assert "store closed" in err
     assert TOKEN not in err
     assert TOKEN.split(":")[1] not in err
@@ -394,50 +387,39 @@ async def test_message_texts_are_logged_only_when_the_operator_asks(fake, settin
             assert ("战略部署怎么写" in lines[0]) is log_text
 
 
-async def test_the_real_process_in_webhook_mode_rejects_deliveries_without_the_secret(fake, cli_env):
-    port = _free_port()
+async def _webhook_process(fake, cli_env, port: int, **env):
+    """The real `awardbot telegram` in webhook mode, pointed at the fake Bot API."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
-        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_WEBHOOK_SECRET": "s3cret-from-env"}
-    proc = await asyncio.create_subprocess_exec(
+        "AWARDBOT_TOKEN": TOKEN} | env
+    return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "telegram", "--api-base-url", fake.base_url,
         "--webhook-url", f"http://127.0.0.1:{port}/awardbot", "--listen", "127.0.0.1", "--port", str(port),
         env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def _deliver_once_listening(fake, update, **kwargs) -> int | None:
+    """Deliver an update to the webhook, waiting for the bot's server to bind its port."""
+    for _ in range(100):
+        with contextlib.suppress(aiohttp.ClientConnectorError):
+            return await fake.deliver_webhook(update, **kwargs)
+        await asyncio.sleep(0.2)
+    return None
+
+
+async def test_the_real_process_in_webhook_mode_rejects_deliveries_without_the_secret(fake, cli_env):
+    port = _free_port()
+    proc = await _webhook_process(fake, cli_env, port, AWARDBOT_WEBHOOK_SECRET="s3cret-from-env")
     try:
         await fake.wait_for("setWebhook", timeout=60)
         assert fake.webhook["url"] == f"http://127.0.0.1:{port}/awardbot"
         assert fake.webhook["secret_token"] == "s3cret-from-env"
-        update = fake.message(ALICE, "战略部署怎么写")
-        status = None
-        for _ in range(100):  # the webhook server may still be binding its port
-            with contextlib.suppress(aiohttp.ClientConnectorError):
-                status = await fake.deliver_webhook(update)
-                break
-            await asyncio.sleep(0.2)
-        assert status == 200
+        assert await _deliver_once_listening(fake, fake.message(ALICE, "战略部署怎么写")) == 200
         sent = await fake.wait_for("sendMessage", timeout=20)
         assert "4.2.3" in sent.result["text"]
         assert await fake.deliver_webhook(fake.message(ALICE, "你好"), secret="guess") == 403
-        proc.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
     finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    err = (await proc.stderr.read()).decode()
+        err = await stop_process(proc)
     assert "s3cret-from-env" not in err
-
-
-async def _stop(proc) -> str:
-    """SIGTERM, wait, and return what the process wrote to stderr."""
-    try:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    return (await proc.stderr.read()).decode()
 
 
 async def test_drop_pending_updates_discards_what_arrived_while_the_bot_was_down(fake, cli_env):
@@ -457,33 +439,21 @@ async def test_drop_pending_updates_discards_what_arrived_while_the_bot_was_down
         sent = await fake.wait_for("sendMessage", start=start, timeout=20)
         assert sent.params["chat_id"] in (ALICE, str(ALICE))
     finally:
-        await _stop(proc)
+        await stop_process(proc)
     texts = [c.params.get("text", "") for c in fake.calls if c.method == "sendMessage"]
     assert not any("4.2.3" in t or "LeTCI" in t for t in texts)  # the two old questions got no answer
 
 
 async def test_a_generated_webhook_secret_is_registered_and_never_logged(fake, cli_env):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
-        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_LOG_LEVEL": "DEBUG"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "telegram", "--api-base-url", fake.base_url,
-        "--webhook-url", f"http://127.0.0.1:{port}/awardbot", "--listen", "127.0.0.1", "--port", str(port),
-        env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await _webhook_process(fake, cli_env, _free_port(), AWARDBOT_LOG_LEVEL="DEBUG")
     try:
         await fake.wait_for("setWebhook", timeout=60)
         secret = fake.webhook["secret_token"]
         assert len(secret or "") >= 32  # generated, and unguessable
-        status = None
-        for _ in range(100):  # the webhook server may still be binding its port
-            with contextlib.suppress(aiohttp.ClientConnectorError):
-                status = await fake.deliver_webhook(fake.message(ALICE, "你好"), secret=None)
-                break
-            await asyncio.sleep(0.2)
-        assert status == 403
+        assert await _deliver_once_listening(fake, fake.message(ALICE, "你好"), secret=None) == 403
         assert await fake.deliver_webhook(fake.message(ALICE, "你好")) == 200  # with the registered secret
         await fake.wait_for("sendMessage", timeout=20)
     finally:
-        err = await _stop(proc)
+        err = await stop_process(proc)
     assert secret not in err  # not even at DEBUG
     assert TOKEN.split(":")[1] not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from dataclasses import dataclass, field
 
 from bot.adapters.telegram import TelegramOptions, build_application
@@ -87,3 +88,17 @@ class TgChat:
 
     def calls(self, method: str) -> list:
         return [c for c in self.new_calls if c.method == method]
+
+
+async def stop_process(proc) -> str:
+    """SIGTERM a bot subprocess, check it stopped cleanly, and return what it wrote to stderr; a bot that
+    does not stop is killed, so no test leaves one behind."""
+    try:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return (await proc.stderr.read()).decode()
