@@ -220,15 +220,7 @@ def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "
     table(pdf, [_label(k, lang) for k in ("category", "clause", "score", "level", "points")], rows,
            (55, 18, 22, 40, 30))
     _chart(pdf, results.result_chart(bank, result, lang))
-    line = results.strength_line(bank, result, lang)
-    if line:
-        para(pdf, line, 10.5)
-        pdf.ln(3)
-    if result["recommendations"]:
-        _recommendations(pdf, result["recommendations"], lang)
-    _evidence(pdf, kb, lang)
-    para(pdf, _label("generated", lang), 8, GREY)
-    return _output(pdf, lang)
+    return _closing(pdf, kb, results.strength_line(bank, result, lang), result["recommendations"], lang)
 
 
 def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = None) -> bytes:
@@ -266,12 +258,16 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
     texts = results.chart_texts(bank, means, lang)
     _chart(pdf, chart.radar_png(texts["labels"], texts["values"], texts["title"]))
     focus = teams.team_focus(report, kb, lang)
-    line = teams.focus_line(bank, focus, lang)
-    if line:
-        para(pdf, line, 10.5)
+    return _closing(pdf, kb, teams.focus_line(bank, focus, lang), focus["recommendations"], lang)
+
+
+def _closing(pdf, kb: KnowledgeBase, strength: str | None, recs: list[dict], lang: str) -> bytes:
+    """What every report ends with: strongest and weakest, what to work on, the evidence checklists."""
+    if strength:
+        para(pdf, strength, 10.5)
         pdf.ln(3)
-    if focus["recommendations"]:
-        _recommendations(pdf, focus["recommendations"], lang)
+    if recs:
+        _recommendations(pdf, recs, lang)
     _evidence(pdf, kb, lang)
     para(pdf, _label("generated", lang), 8, GREY)
     return _output(pdf, lang)

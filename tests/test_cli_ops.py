@@ -18,7 +18,7 @@ from bot.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI
 from tests.test_cli_errors import one_clear_line
-from tests.tgharness import TOKEN, stop_process
+from tests.tgharness import TOKEN, stop_process, wait_line
 from tests.transcript import Chat
 
 # Another process holding the database open and writing to it, as the running bot does, until told to
@@ -116,18 +116,6 @@ def test_backup_and_restore_refusals_are_one_line(cli_env, tmp_path):
 
 # -- awardbot health ------------------------------------------------------------------------------
 
-async def _line_with(stream, needle: str, limit: float = 60) -> str:
-    async def read() -> str:
-        while True:
-            line = (await stream.readline()).decode()
-            if not line:
-                raise AssertionError(f"the bot stopped before logging {needle!r}")
-            if needle in line:
-                return line
-
-    return await asyncio.wait_for(read(), limit)
-
-
 async def test_health_is_ok_while_the_bot_runs_and_names_a_broken_knowledge_base(cli_env, kb_copy):
     env = cli_env | {"AWARDBOT_KNOWLEDGE": str(kb_copy)}
     async with FakeBotAPI(tokens={TOKEN}) as fake:
@@ -136,7 +124,7 @@ async def test_health_is_ok_while_the_bot_runs_and_names_a_broken_knowledge_base
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "telegram", env=bot_env, cwd=ROOT,
                                                     stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         try:
-            await _line_with(proc.stderr, "ready")
+            await wait_line(proc.stderr, "ready")
             healthy = await asyncio.to_thread(run_cli, "health", env=env)
             assert (healthy.returncode, healthy.stdout.strip()) == (0, "ok"), healthy.stderr
             # an edit breaks the knowledge base: the running bot keeps the old one, health says so

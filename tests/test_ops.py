@@ -21,7 +21,7 @@ from bot.dialogue import Dialogue
 from bot.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI
-from tests.tgharness import TOKEN
+from tests.tgharness import TOKEN, wait_line
 from tests.transcript import Chat
 
 
@@ -161,16 +161,6 @@ def test_deploy_files_name_only_settings_the_program_reads():
     assert "token" not in example.lower().split("awardbot_token=")[1].split("\n")[0]  # no token committed
 
 
-async def wait_line(stream, needle: str, limit: float = 30) -> str:
-    async def read():
-        while True:
-            line = (await stream.readline()).decode()
-            if not line:
-                raise AssertionError(f"stream ended before {needle!r}")
-            if needle in line:
-                return line
-
-    return await asyncio.wait_for(read(), limit)
 
 
 async def test_reload_signal_swaps_knowledge_in_a_running_bot_and_kill9_loses_no_answer(cli_env, kb_copy, tmp_path):

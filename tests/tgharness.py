@@ -102,3 +102,16 @@ async def stop_process(proc) -> str:
             proc.kill()
             await proc.wait()
     return (await proc.stderr.read()).decode()
+
+
+async def wait_line(stream, needle: str, limit: float = 60) -> str:
+    """Read a subprocess's output until a line contains `needle`."""
+    async def read() -> str:
+        while True:
+            line = (await stream.readline()).decode()
+            if not line:
+                raise AssertionError(f"the process stopped before writing {needle!r}")
+            if needle in line:
+                return line
+
+    return await asyncio.wait_for(read(), limit)
