@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 
 from bot import qa, quizflow, teamflow
 from bot.app import Core
 from bot.replies import Button, Reply, reply
-from bot.textnorm import language_of
+from bot.textnorm import has_language, language_of
 from bot.texts import LANGS, t
 
 # The commands every user can send, in menu order; admin commands are for AWARDBOT_ADMINS (and the console).
 COMMANDS = ("start", "help", "quiz", "lang", "topics", "history", "report", "team", "privacy", "mydata", "delete",
             "cancel")
 ADMIN_COMMANDS = ("stats", "unanswered", "reload")
+# A typed choice: a number or a single letter, perhaps with a dot ("3", "B.", "2、").
+OPTION_LIKE = re.compile(r"^\s*(?:\d{1,3}|[A-Za-z])\s*[.、)）]?\s*$")
 NON_TEXT = ("sticker", "photo", "voice", "video", "document", "location", "contact")
 
 
@@ -51,7 +54,7 @@ def choose_lang(user: dict, event: Event) -> str:
     """/lang wins; then the script of this message; then the last language used; then the client's."""
     if user.get("lang") in LANGS:
         return user["lang"]
-    if event.kind == "text" and event.text.strip():
+    if event.kind == "text" and has_language(event.text):
         return language_of(event.text)
     if user.get("last_lang") in LANGS:
         return user["last_lang"]
@@ -86,6 +89,8 @@ class Dialogue:
     # -- text and commands ---------------------------------------------------------------------------
 
     def text(self, turn: Turn, text: str) -> list[Reply]:
+        if OPTION_LIKE.match(text):  # "3", "b": a choice typed instead of pressed, not a question
+            return quizflow.typed_option(turn)
         replies = qa.answer_question(turn, text)
         if replies and replies[0].kind in ("declined", "unsure") and self.core.store.active_quiz(turn.user_id):
             replies.append(reply(t("quiz_pending_hint", turn.lang), kind="hint"))

@@ -75,6 +75,18 @@ def question_reply(turn, session: dict, answers: dict, edit: bool) -> Reply:
     return reply(text, rows, edit=edit, kind="quiz_question")
 
 
+def typed_option(turn) -> list[Reply]:
+    """A number or letter typed rather than pressed: during a quiz, show the question again with a hint;
+    otherwise say that it is not a choice on screen."""
+    session = turn.core.store.active_quiz(turn.user_id)
+    if session is None:
+        return [reply(t("no_such_choice", turn.lang), kind="no_such_choice")]
+    answers = turn.core.store.quiz_answers(session["id"])
+    if quiz.next_question(_bank(turn), _live_ids(turn, session), answers) is None:
+        return finish(turn, session, answers)
+    return [reply(t("quiz_press_option", turn.lang), kind="hint"), question_reply(turn, session, answers, edit=False)]
+
+
 def _owned_active(turn, sid: str) -> dict | None:
     session = turn.core.store.quiz_session(sid)
     if session is None or session["user_id"] != turn.user_id or session["status"] != "active":

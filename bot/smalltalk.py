@@ -28,14 +28,17 @@ _PATTERNS = {
         r"bye for now", r"have a nice day", r"good night", r"later",
     ],
     "identity": [
-        r"你是(谁|什么|啥)", r"你叫(什么|啥)(名字)?", r"你是(机器人|人|ai|真人|人工智能)(吗|么|嘛)?",
+        r"你是(谁|什么|啥)", r"你叫(什么|啥)(名字)?",
+        r"你是(机器人|人|ai|真人|人工智能|chat ?gpt|gpt|大模型|deepseek|文心一言|豆包)(吗|么|嘛)?",
         r"你是不是(机器人|真人)",
-        r"(who|what) are you", r"are you (a )?(bot|robot|human|real|person|ai)", r"what'?s your name",
+        r"(who|what) are you", r"are you (a |an )?(bot|robot|human|real|person|ai|chat ?gpt|gpt|llm)",
+        r"what'?s your name",
         r"who (made|built|created) you", r"谁(开发|做|创建)了你", r"你是哪个(公司|单位)的",
     ],
     "ack": [
         r"好的?(呀|啊|吧)?", r"嗯+", r"行", r"可以", r"ok+", r"okay", r"明白(了)?", r"知道了", r"收到", r"了解",
         r"got it", r"i see", r"understood", r"alright", r"sure", r"fine", r"k",
+        r"哈{2,}", r"呵{2,}", r"嘿{2,}", r"(ha){2,}h?", r"(he){2,}", r"lol", r"lmao",
     ],
     "praise": [
         r"(你)?(真|太|好)?(棒|厉害|牛|赞)(了|啊|呀)?", r"不错(嘛|哦)?", r"很好", r"great", r"awesome", r"nice",

@@ -182,6 +182,11 @@ class Analyzer:
 LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
 
 
+def has_language(text: str) -> bool:
+    """Whether a message shows its language at all: "3", "B" or "👍" do not, so the reply language stays."""
+    return bool(CJK_RE.search(text)) or any(len(w) > 1 for w in LATIN_WORD_RE.findall(text))
+
+
 def language_of(text: str) -> str:
     """The reply language a message implies. A Chinese word is about two characters, so "KPI怎么定" is
     Chinese and "how is 组织概述 scored" is English; ties go to Chinese, the primary audience."""

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 QUIZ_TEXTS: dict[str, dict[str, str]] = {
+    "quiz_press_option": {
+        "zh": "请直接点选下面的选项（或「不知道」）。想提问的话，输入完整的问题即可，进度会保留。",
+        "en": "Please press one of the options below (or \u201cI don't know\u201d). To ask something instead, type the "
+              "whole question; your progress is kept.",
+    },
+    "no_such_choice": {
+        "zh": "这不是当前可选的选项。请按上面列出的编号或按钮选择，或者直接输入你的问题。",
+        "en": "That is not one of the choices on screen. Pick a number or button shown above, or type your question.",
+    },
     "quiz_choose": {
         "zh": "自评诊断有两种：\n• 快速版：{quick} 题，约 3 分钟，每个类目至少 1 题\n• 完整版：{full} 题，约 8 分钟，每个类目至少 4 题\n\n"
               "每题选最接近你们实际做法的描述；不确定就选「不知道」，它不计分。每答一题都会保存，随时可以暂停。",

@@ -63,7 +63,8 @@ def test_out_of_domain_is_declined_honestly_with_what_the_bot_can_do(chat):
 
 def test_small_talk_gets_a_friendly_reply_not_an_entry(chat):
     for text, expected in (("你好", "你好！"), ("谢谢", "不客气"), ("who are you?", "I'm an assistant"),
-                           ("bye", "Goodbye")):
+                           ("bye", "Goodbye"), ("你是ChatGPT吗", "不是真人"), ("哈哈", "还有什么"),
+                           ("are you chatgpt?", "a bot, not a person")):
         chat.say(text)
         assert chat.kinds() == ["smalltalk"], text
         assert expected in chat.text, text
@@ -212,3 +213,24 @@ def test_inline_suggestions_come_from_the_core_and_record_nothing(core):
     assert dialogue.inline("谢谢", "zh") == []  # small talk is not an article to share
     assert dialogue.inline("明天北京天气怎么样", "zh") == []  # nor is an out-of-domain guess
     assert core.store.db["questions"].count == 0  # inline queries arrive per keystroke: not logged
+
+
+def test_a_choice_typed_during_the_quiz_shows_the_question_again_and_keeps_the_language(chat):
+    chat.say("/quiz quick")
+    first = chat.text
+    for typed in ("99", "x", "3", "B."):
+        chat.say(typed)
+        assert chat.kinds() == ["hint", "quiz_question"], typed
+        assert "请直接点选" in chat.text  # still in Chinese: a bare number or letter shows no language
+        assert chat.last[1].text == first  # the same question, nothing answered
+    chat.press_data(next(b.data for b in chat.buttons() if b.data.endswith(":2")))
+    assert "2/14" in chat.text or "2 / 14" in chat.text
+
+
+def test_a_number_that_is_no_choice_outside_the_quiz_is_said_so(chat):
+    chat.say("战略部署怎么写")
+    chat.say("9")
+    assert chat.kinds() == ["no_such_choice"]
+    assert "不是当前可选的选项" in chat.text
+    chat.say("/team new")  # the language did not flip to English on "9"
+    assert "团队" in chat.text
