@@ -172,8 +172,12 @@ def history(turn) -> list[Reply]:
     text = Text().b(t("history_title", lang)).nl()
     for r in rows:
         partial = t("history_partial", lang) if r["partial"] else ""
+        if not results.has_estimate(r["result"]):
+            total, partial = t("history_no_estimate", lang), ""
+        else:
+            total = number(r["total"]) + "/1000"
         text.add("• " + t("history_line", lang, date=r["finished_at"][:10], mode=t("mode_" + r["mode"], lang),
-                         total=number(r["total"]), partial=partial)).nl()
+                         total=total, partial=partial)).nl()
     return [reply(text, kind="history")]
 
 

@@ -205,7 +205,7 @@ def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "
         meta.insert(0, _field("org", organisation, lang))
     para(pdf, "    ".join(meta), 10, GREY)
     pdf.ln(2)
-    heading(pdf, t("result_total", lang, total=round(result["total"])), 16)
+    heading(pdf, results.total_line(result, lang), 16)
     if result["partial"]:
         missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
         para(pdf, t("result_partial", lang, cats=("、" if lang == "zh" else ", ").join(missing)), 9.5, GREY)

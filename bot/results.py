@@ -18,7 +18,7 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
                 previous_date: str = "", previous_mode: str = "") -> Text:
     mode = t("mode_" + result["mode"], lang)
     text = Text().b(t("result_title", lang, mode=mode)).nl()
-    text.b(t("result_total", lang, total=round(result["total"]))).nl(2)
+    text.b(total_line(result, lang)).nl(2)
     for cat_id, cat in bank.categories.items():
         c = result["categories"][cat_id]
         name = cat.name[lang]
@@ -27,7 +27,7 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
         else:
             text.add("• " + t("result_line", lang, name=name, pct=number(c["score_pct"]), level=c["level"],
                               level_name=c["level_name"], points=round(c["points"]), max=c["max_points"])).nl()
-    if result["partial"]:
+    if result["partial"] and has_estimate(result):
         missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
         sep = "、" if lang == "zh" else ", "
         text.nl().i(t("result_partial", lang, cats=sep.join(missing))).nl()
@@ -51,6 +51,18 @@ def result_text(bank: QuizBank, result: dict, lang: str, change: dict | None = N
     return text
 
 
+def has_estimate(result: dict) -> bool:
+    """At least one category has a counted answer; otherwise a total of 0 would only mislead."""
+    return any(c["score_pct"] is not None for c in result["categories"].values())
+
+
+def total_line(result: dict, lang: str) -> str:
+    """"Estimated total: 542 / 1000", or that there is nothing to estimate from."""
+    if not has_estimate(result):
+        return t("result_no_estimate", lang)
+    return t("result_total", lang, total=round(result["total"]))
+
+
 def strength_line(bank: QuizBank, result: dict, lang: str) -> str | None:
     """Strongest and weakest category, or that every counted category is at the same level; None when there
     is nothing to compare (fewer than two counted categories, or a result stored before `all_equal`)."""
@@ -67,9 +79,10 @@ def strength_line(bank: QuizBank, result: dict, lang: str) -> str | None:
 def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
     """Every string drawn on the chart (the glyph test checks the font against these)."""
     values = [result["categories"][c]["score_pct"] for c in bank.categories]
-    labels = [f"{textwrap.fill(c.name[lang], 14)}\n{'—' if v is None else number(v) + '%'}"
+    labels = [f"{textwrap.fill(c.name[lang], 14)}\n{number(v) + '%' if v is not None else '—'}"
               for c, v in zip(bank.categories.values(), values, strict=True)]
-    return {"labels": labels, "title": t("chart_title", lang) + f"  {round(result['total'])}/1000",
+    total = round(result["total"]) if any(v is not None for v in values) else "—"  # no answer counted: no 0
+    return {"labels": labels, "title": t("chart_title", lang) + f"  {total}/1000",
             "legend": (t("chart_now", lang), t("chart_before", lang)), "values": values}
 
 

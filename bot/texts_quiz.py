@@ -40,6 +40,10 @@ QUIZ_TEXTS: dict[str, dict[str, str]] = {
     "quiz_done": {"zh": "✅ 测评完成，共 {n} 题。结果如下。", "en": "✅ Quiz complete: {n} questions. Here is your result."},
     "result_title": {"zh": "自评诊断结果（{mode}）", "en": "Diagnostic result ({mode})"},
     "result_total": {"zh": "估计总分：{total} / 1000", "en": "Estimated total: {total} / 1000"},
+    "result_no_estimate": {"zh": "没有可估算的分数：没有一道题给出了计分的回答（全部为「不知道」或未作答）。",
+                           "en": "No estimate: no question has a counted answer (all were \u201cI don't know\u201d or "
+                                 "unanswered)."},
+    "history_no_estimate": {"zh": "无估分", "en": "no estimate"},
     "result_partial": {"zh": "部分结果：{cats}没有计分的回答，未计入总分。",
                        "en": "Partial result: {cats} had no counted answer and are left out of the total."},
     "result_line": {"zh": "{name}：{pct}% · {level}级 {level_name} · 约 {points}/{max} 分",
@@ -72,7 +76,7 @@ QUIZ_TEXTS: dict[str, dict[str, str]] = {
     "btn_history": {"zh": "🕘 历史结果", "en": "🕘 History"},
     "history_empty": {"zh": "你还没有完成过测评。发送 /quiz 开始。", "en": "You have not finished a quiz yet. Send /quiz to start."},
     "history_title": {"zh": "你的历次诊断结果：", "en": "Your past results:"},
-    "history_line": {"zh": "{date} · {mode} · {total}/1000{partial}", "en": "{date} · {mode} · {total}/1000{partial}"},
+    "history_line": {"zh": "{date} · {mode} · {total}{partial}", "en": "{date} · {mode} · {total}{partial}"},
     "history_partial": {"zh": "（部分）", "en": " (partial)"},
     "reminder": {
         "zh": "你的自评诊断还没做完（已答 {done}/{total} 题），进度都保存着。要继续吗？",

@@ -190,3 +190,14 @@ def test_a_flat_profile_says_all_categories_are_at_the_same_level(chat, core):
     _pages, text = extract(report_pdf.result_pdf(core.kb, quiz.score(core.kb, "quick", dict.fromkeys(QUICK, 5),
                                                                      "en"), "en"))
     assert re.sub(r"\s+", "", "All categories are at the same level") in text
+
+
+def test_all_i_dont_know_gives_no_estimate_rather_than_a_total_of_zero(chat):
+    chat.say("/quiz quick")
+    for _ in range(14):
+        chat.press_data(next(b.data for b in chat.buttons() if b.data.startswith("q:") and b.data.endswith(":6")))
+    assert "没有可估算的分数" in chat.text
+    assert "0 / 1000" not in chat.text
+    chat.say("/history")
+    assert "无估分" in chat.text
+    assert "/1000" not in chat.text
