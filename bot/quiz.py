@@ -7,6 +7,8 @@ that have a counted answer and says `partial` when any category has none. See do
 
 from __future__ import annotations
 
+import json
+
 from bot.knowledge import KnowledgeBase
 from bot.quizbank import Question, QuizBank
 
@@ -39,9 +41,10 @@ def validate_answers(bank: QuizBank, answers: dict, mode: str | None) -> str:
         if q is None:
             raise QuizInputError(f"unknown question id `{qid}` (see `awardbot quiz --list --json`)")
         if not isinstance(opt, int) or isinstance(opt, bool) or not 0 <= opt < q.option_count:
+            given = json.dumps(opt, ensure_ascii=False)  # as it was written: "C", true, null
             raise QuizInputError(
-                f"question `{qid}`: option {opt!r} is out of range 0..{q.option_count - 1} "
-                f"({q.unknown_index} is \"I don't know\")")
+                f"question `{qid}`: option {given} is not an option index: give a whole number from 0 to "
+                f"{q.option_count - 1} (0 = option A; {q.unknown_index} is \"I don't know\")")
     if mode is None:
         mode = "quick" if set(answers) <= set(bank.modes["quick"]) else "full"
     outside = [qid for qid in answers if qid not in bank.modes[mode]]

@@ -120,9 +120,10 @@ def test_quiz_cli_list_and_answers_json(cli_env, tmp_path):
 
 @pytest.mark.parametrize(("answers", "message"), [
     ('{"no_such_question": 1}', "unknown question id"),
-    ('{"lead_direction": 9}', "out of range"),
-    ('{"lead_direction": -1}', "out of range"),
-    ('{"lead_direction": "a"}', "out of range"),
+    ('{"lead_direction": 9}', "option 9 is not an option index: give a whole number from 0 to 6"),
+    ('{"lead_direction": -1}', "option -1 is not an option index"),
+    ('{"lead_direction": "C"}', 'option "C" is not an option index'),  # as written, not as Python shows it
+    ('{"lead_direction": true}', "option true is not an option index"),
     ("[1, 2]", "must be a JSON object"),
     ("{not json", "not valid JSON"),
 ])
