@@ -248,7 +248,12 @@ class Dialogue:
         if entry_id not in self.core.kb.entries or qid is None or vote not in ("0", "1"):
             return None
         self.core.store.record_feedback(turn.user_id, qid, entry_id, 1 if vote == "1" else -1)
-        return [Reply(toast=t("feedback_thanks", turn.lang), kind="feedback")]
+        thanks = Reply(toast=t("feedback_thanks", turn.lang), kind="feedback")
+        return [thanks] if vote == "1" else [thanks, qa.other_matches_reply(turn, qid, entry_id)]
+
+    def btn_g(self, turn: Turn, rest: str):
+        found = qa.group_reply(turn, rest)
+        return [found] if found else None
 
     def btn_q(self, turn: Turn, rest: str):
         parts = rest.split(":")

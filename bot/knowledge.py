@@ -48,7 +48,7 @@ class Group:
     id: str
     name: dict[str, str]
     in_scope: bool
-    start: str | None = None  # the entry that introduces the group (the /topics buttons open it)
+    start: str | None = None  # the entry that introduces the group (listed first when /topics opens it)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,16 @@ class KnowledgeBase:
     directory: str = ""
     by_topic: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def items_of(self, topic: str) -> list[Entry]:
+        """The entries under a topic ("cat.strategy" → 4.2.1, 4.2.2, …), in clause order."""
+        return sorted((self.entries[e] for t, ids in self.by_topic.items() if t.startswith(topic + ".")
+                       for e in ids), key=clause_order)
+
+    def in_group(self, group: str) -> list[Entry]:
+        """Every entry of a topic group ("cat", "award", …), clause order first, then as written."""
+        return sorted((self.entries[e] for t, ids in self.by_topic.items() if t.split(".")[0] == group
+                       for e in ids), key=clause_order)
+
     def topic_counts(self) -> dict[str, dict[str, int]]:
         """Entries per topic and language: every entry is written in both, so the counts agree."""
         counts = {t: {"zh": 0, "en": 0} for t in self.topics}
@@ -97,6 +107,13 @@ class KnowledgeBase:
                 if e.answer.get(lang):
                     counts[e.topic][lang] += 1
         return counts
+
+
+def clause_order(entry: Entry) -> tuple[int, ...]:
+    """Sort key by clause (4.2 < 4.2.2 < 4.2.3 < 4.10); entries without one (or a leading number in the
+    English title) come after, in their original order (sorted() is stable)."""
+    clause = entry.clause or (re.match(r"[\d.]+", entry.title["en"]) or [""])[0]
+    return tuple(int(p) for p in clause.split(".") if p.isdigit()) or (999,)
 
 
 def knowledge_files(directory: Path) -> list[Path]:

@@ -160,19 +160,44 @@ def public_sources(entry: Entry) -> list[str]:
 
 
 def topics_reply(turn) -> Reply:
-    """Every in-scope group with its main topics as buttons: what the assistant can explain."""
+    """Every in-scope group with its topics; a button per group lists that group's entries."""
     lang = turn.lang
     kb = turn.core.kb
+    sep = "、" if lang == "zh" else "; "
     text = Text().b(t("topics", lang)).nl()
     rows = []
     for group in kb.groups.values():
         if not group.in_scope:
             continue
-        ids = [e for tid, es in kb.by_topic.items() if tid.split(".")[0] == group.id for e in es]
-        text.nl().b(group.name[lang]).nl()
-        text.add("、".join(kb.entries[e].title[lang] for e in ids) if lang == "zh"
-                 else "; ".join(kb.entries[e].title[lang] for e in ids)).nl()
-        if group.start:
-            rows.append([Button(group.name[lang], f"e:{group.start}:0")])
+        entries = kb.in_group(group.id)
+        text.nl().b(group.name[lang]).nl().add(sep.join(e.title[lang] for e in entries)).nl()
+        rows.append([Button(group.name[lang], f"g:{group.id}")])
     text.nl().i(t("topics_tail", lang))
     return reply(text, rows, kind="topics")
+
+
+def group_reply(turn, group_id: str) -> Reply | None:
+    """One group's entries as buttons: its introduction, then the rest in clause order."""
+    group = turn.core.kb.groups.get(group_id)
+    if group is None or not group.in_scope:
+        return None
+    lang = turn.lang
+    kb = turn.core.kb
+    entries = kb.in_group(group_id)
+    if group.start in kb.entries:  # the group's introduction first
+        entries = [kb.entries[group.start], *(e for e in entries if e.id != group.start)]
+    rows = [[Button(e.title[lang], f"e:{e.id}:0")] for e in entries]
+    return reply(Text().b(group.name[lang]).nl().add(t("group_pick", lang)), rows, kind="group")
+
+
+def other_matches_reply(turn, qid: int, rejected: str) -> Reply:
+    """After a 👎: the next candidates for the same question, or how to ask again."""
+    lang = turn.lang
+    logged = turn.core.store.question(qid) if qid else None
+    rows = []
+    if logged and logged["user_id"] == turn.user_id:
+        answerer = turn.core.knowledge.answerer
+        ranking = answerer.rank(logged["text"], k=4)
+        rows = [[Button(c.entry.title[lang], f"e:{c.entry.id}:{qid}")] for c in ranking.inside
+                if c.entry.id != rejected and c.score >= answerer.thresholds.unsure][:3]
+    return reply(t("feedback_down_others" if rows else "feedback_down_rephrase", lang), rows, kind="feedback_down")

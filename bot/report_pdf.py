@@ -13,7 +13,6 @@ Latin widths. Every page has a footer with its number; headings are kept with th
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 from pathlib import Path
 
@@ -129,11 +128,6 @@ def close_fonts(pdf) -> None:
             font.close()
 
 
-def _clause_key(entry) -> tuple:
-    clause = entry.clause or (re.match(r"[\d.]+", entry.title["en"]) or [""])[0]
-    return tuple(int(p) for p in clause.split(".") if p.isdigit()) or (999,)
-
-
 def _evidence(pdf, kb: KnowledgeBase, lang: str) -> None:
     """The evidence checklists: on a new page, unless the current one is still mostly empty. Each category's
     heading and item list stay with the first lines of its checklist."""
@@ -144,8 +138,7 @@ def _evidence(pdf, kb: KnowledgeBase, lang: str) -> None:
         entry = kb.entries.get(cat.topic)
         verified = bool(entry and entry.points_verified)
         points = t("points_verified" if verified else "points_cited", lang, points=cat.points)
-        items = sorted((kb.entries[e] for tid, ids in kb.by_topic.items() if tid.startswith(cat.topic + ".")
-                        for e in ids), key=_clause_key)
+        items = kb.items_of(cat.topic)
         head = [Block(pdf, sep.join(e.title[lang] for e in items), 9, GREY,
                        marker=_label("items", lang) + _colon(lang).strip())] if items else []
         bullets = [Block(pdf, line, 9.5, marker="•", indent=1.5)

@@ -92,9 +92,7 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
     name = bank.categories[focus].name[lang]
     add_first = t("team_rec_weakest" if differ else "team_rec_even", lang, category=name,
                   mean=number(report["categories"][focus]["mean"]))
-    items = sorted((kb.entries[e] for topic, ids in kb.by_topic.items() if topic.startswith(focus + ".")
-                    for e in ids), key=lambda e: _clause_key(e.clause))
-    for eid in (*kb.by_topic.get(focus, ()), *(e.id for e in items)):
+    for eid in (*kb.by_topic.get(focus, ()), *(e.id for e in kb.items_of(focus))):
         add(eid, add_first if not recs else t("team_rec_item", lang, category=name))
         if len(recs) >= 3:
             break
@@ -112,10 +110,6 @@ def focus_line(bank, focus: dict, lang: str) -> str | None:
         return t("result_strong_weak", lang, strong=bank.categories[focus["strongest"]].name[lang],
                  weak=bank.categories[focus["weakest"]].name[lang])
     return t("team_even_line", lang) if focus["all_equal"] else None
-
-
-def _clause_key(clause: str | None) -> tuple[int, ...]:
-    return tuple(int(p) for p in (clause or "99").split(".") if p.isdigit())
 
 
 

@@ -102,6 +102,12 @@ _GENERAL: dict[str, dict[str, str]] = {
     "topics_tail": {"zh": "直接输入问题，或点一个主题。", "en": "Type a question, or pick a topic."},
     "expired": {"zh": "这个按钮已经过期了。发送 /quiz 继续测评，或直接提问。",
                 "en": "This button has expired. Send /quiz to continue the quiz, or ask a question."},
+    "feedback_down_others": {"zh": "抱歉没帮上忙。你想问的是不是下面这些？也可以换个说法再问一次。",
+                             "en": "Sorry that didn't help. Did you mean one of these? Or ask again in other words."},
+    "feedback_down_rephrase": {"zh": "抱歉没帮上忙。换个说法再问一次，或发送 /topics 看看我能解答的主题。",
+                               "en": "Sorry that didn't help. Try asking in other words, or send /topics to see what "
+                                     "I can explain."},
+    "group_pick": {"zh": "选一个主题：", "en": "Pick a topic:"},
     "feedback_thanks": {"zh": "谢谢反馈！", "en": "Thanks for the feedback!"},
     "error": {"zh": "抱歉，我这边出了点问题，已经记录下来了。你的进度没有丢失，请稍后再试。",
               "en": "Sorry, something went wrong on my side and it has been logged. Nothing you saved is "

@@ -164,8 +164,29 @@ def test_topics_lists_the_groups_with_buttons(chat):
     chat.say("/topics")
     assert chat.kinds() == ["topics"]
     assert "七大类目" in chat.text or "seven categories" in chat.text
-    chat.press_data(chat.buttons()[0].data)
+    assert chat.text.index("4.1 领导") < chat.text.index("4.2 战略") < chat.text.index("4.7 结果")  # clause order
+    categories = next(b for b in chat.buttons() if b.label == "七大类目与评分项")
+    chat.press_data(categories.data)
+    assert chat.kinds() == ["group"]
+    titles = [b.label for b in chat.buttons()]
+    assert titles[0] == "卓越绩效框架：两个三角与一条链"  # the group's introduction first
+    assert titles.index("4.2 战略") < titles.index("4.2.2 战略制定") < titles.index("4.2.3 战略部署")
+    assert len(titles) > 20  # every category and item can be opened
+    chat.press_data(chat.buttons()[1].data)
     assert chat.kinds() == ["answer"]
+    chat.press_data("g:nonsense")
+    assert chat.kinds() == ["expired"]
+
+
+def test_thumbs_down_offers_the_next_matches_for_the_same_question(chat, core):
+    chat.say("过程项怎么评分")
+    assert chat.text.startswith("过程项评价")
+    chat.press("👎")
+    assert chat.kinds() == ["feedback", "feedback_down"]
+    offered = [b.data.split(":")[1] for b in chat.buttons()]
+    assert offered
+    assert "scoring.process_adli" not in offered  # not the answer just rejected
+    assert core.store.db.execute("SELECT vote FROM feedback").fetchone()[0] == -1
 
 
 def test_privacy_mydata_and_delete_with_confirmation(chat):
