@@ -209,3 +209,15 @@ async def test_reload_signal_swaps_knowledge_in_a_running_bot_and_kill9_loses_no
         answers = conn.execute("SELECT COUNT(*) FROM quiz_answers").fetchone()[0]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert answers == 3
+
+
+def test_the_docker_image_copies_everything_the_package_build_needs():
+    """`pip install .` inside the image sees only what the Dockerfile copies; the wheel's force-include
+    (knowledge/, the eval set) fails the build if a source is missing."""
+    import tomllib
+
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["hatch"]["build"]["targets"]["wheel"]
+    needed = {"pyproject.toml", "README.md", *build["packages"], *build["force-include"]}
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
+    copied = {src for line in re.findall(r"^COPY (.+)$", dockerfile, re.M) for src in line.split()[:-1]}
+    assert needed <= copied, needed - copied
