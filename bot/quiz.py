@@ -77,14 +77,8 @@ def score(kb: KnowledgeBase, mode: str, answers: dict[str, int], lang: str = "en
             }
     scored = {c: v for c, v in categories.items() if v["score_pct"] is not None}
     total = round(sum(v["points"] for v in scored.values()), 1)
-    # Ties: the category carrying more points matters more, for strengths and for gaps alike.
-    order = sorted(scored, key=lambda c: (scored[c]["score_pct"], -scored[c]["max_points"]))
-    # Strongest and weakest are named only when at least two counted categories differ; a lone category or
-    # a flat profile names neither (`all_equal` tells the two apart), so no category is both at once.
-    all_equal = len(scored) >= 2 and len({v["score_pct"] for v in scored.values()}) == 1
-    differ = len(scored) >= 2 and not all_equal
-    weakest = order[0] if differ else None
-    strongest = max(scored, key=lambda c: (scored[c]["score_pct"], scored[c]["max_points"])) if differ else None
+    order, strongest, weakest, all_equal = extremes({c: v["score_pct"] for c, v in scored.items()},
+                                                    {c: v["max_points"] for c, v in scored.items()})
     return {
         "mode": mode,
         "lang": lang,
@@ -99,6 +93,24 @@ def score(kb: KnowledgeBase, mode: str, answers: dict[str, int], lang: str = "en
         "all_equal": all_equal,
         "recommendations": recommendations(kb, asked, answers, order, lang, even=all_equal),
     }
+
+
+def extremes(pcts: dict[str, float], points: dict[str, int]) -> tuple[list[str], str | None, str | None, bool]:
+    """(categories weakest first, strongest, weakest, all_equal) for counted category scores.
+
+    Ties: the category carrying more points matters more, for strengths and for gaps alike. Strongest and
+    weakest are named only when at least two categories differ; a lone category or a flat profile names
+    neither (`all_equal` tells the two apart), so no category is both at once."""
+    order = sorted(pcts, key=lambda c: (pcts[c], -points[c]))
+    all_equal = len(pcts) >= 2 and len(set(pcts.values())) == 1
+    if len(pcts) < 2 or all_equal:
+        return order, None, None, all_equal
+    return order, max(pcts, key=lambda c: (pcts[c], points[c])), order[0], all_equal
+
+
+def recommendation(entry, lang: str, why: str) -> dict:
+    """One recommendation as results, reports and `quiz --answers` show it."""
+    return {"topic": entry.topic, "entry": entry.id, "title": entry.title[lang], "why": why}
 
 
 def recommendations(kb, asked, answers, order, lang, even=False, minimum=3, maximum=5) -> list[dict]:
@@ -116,8 +128,7 @@ def recommendations(kb, asked, answers, order, lang, even=False, minimum=3, maxi
         if entry_id in used or entry_id not in kb.entries or len(recs) >= maximum:
             return
         used.add(entry_id)
-        e = kb.entries[entry_id]
-        recs.append({"topic": e.topic, "entry": e.id, "title": e.title[lang], "why": why})
+        recs.append(recommendation(kb.entries[entry_id], lang, why))
 
     if not order:
         for eid in ("practice.getting_started", "practice.self_assessment", "model.overview"):

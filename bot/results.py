@@ -81,7 +81,7 @@ def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
     values = [result["categories"][c]["score_pct"] for c in bank.categories]
     labels = [f"{textwrap.fill(c.name[lang], 14)}\n{number(v) + '%' if v is not None else '—'}"
               for c, v in zip(bank.categories.values(), values, strict=True)]
-    total = round(result["total"]) if any(v is not None for v in values) else "—"  # no answer counted: no 0
+    total = round(result["total"]) if has_estimate(result) else "—"  # no answer counted: no 0
     return {"labels": labels, "title": t("chart_title", lang) + f"  {total}/1000",
             "legend": (t("chart_now", lang), t("chart_before", lang)), "values": values}
 

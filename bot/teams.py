@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 
+from bot import quiz
 from bot.store_teams import ROLES
 from bot.texts import number, t
 
@@ -71,26 +72,20 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
     categories differ (as for one person's result), so no category is both at once."""
     bank = kb.quiz
     means = {c: v["mean"] for c, v in report.get("categories", {}).items() if v["mean"] is not None}
-    points = {c: bank.categories[c].points for c in means}
-    differ = len(set(means.values())) > 1
-    out = {"strongest": None, "weakest": None, "all_equal": len(means) >= 2 and not differ, "recommendations": []}
-    if not means:
+    order, strongest, weakest, all_equal = quiz.extremes(means, {c: bank.categories[c].points for c in means})
+    out = {"strongest": strongest, "weakest": weakest, "all_equal": all_equal, "recommendations": []}
+    if not order:
         return out
-    # Ties: the category with more points matters more, for strengths and for gaps alike.
-    focus = min(means, key=lambda c: (means[c], -points[c]))
-    if differ:
-        out["strongest"] = max(means, key=lambda c: (means[c], points[c]))
-        out["weakest"] = focus
+    focus = order[0]
     recs, used = out["recommendations"], set()
 
     def add(entry_id: str, why: str) -> None:
         if entry_id in kb.entries and entry_id not in used and len(recs) < maximum:
             used.add(entry_id)
-            e = kb.entries[entry_id]
-            recs.append({"topic": e.topic, "entry": e.id, "title": e.title[lang], "why": why})
+            recs.append(quiz.recommendation(kb.entries[entry_id], lang, why))
 
     name = bank.categories[focus].name[lang]
-    add_first = t("team_rec_weakest" if differ else "team_rec_even", lang, category=name,
+    add_first = t("team_rec_weakest" if weakest else "team_rec_even", lang, category=name,
                   mean=number(report["categories"][focus]["mean"]))
     for eid in (*kb.by_topic.get(focus, ()), *(e.id for e in kb.items_of(focus))):
         add(eid, add_first if not recs else t("team_rec_item", lang, category=name))
@@ -110,7 +105,6 @@ def focus_line(bank, focus: dict, lang: str) -> str | None:
         return t("result_strong_weak", lang, strong=bank.categories[focus["strongest"]].name[lang],
                  weak=bank.categories[focus["weakest"]].name[lang])
     return t("team_even_line", lang) if focus["all_equal"] else None
-
 
 
 def percentiles(mine: dict, peers: list[dict]) -> dict[str, int | None]:
