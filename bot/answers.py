@@ -67,12 +67,12 @@ class Answerer:
         self.thresholds = thresholds or Thresholds()
         self._n_outside = sum(1 for e in kb.entries.values() if not e.in_scope)
 
-    def rank(self, question: str, k: int = 5) -> Ranking:
+    def rank(self, question: str, k: int = 5, basic: str | None = None) -> Ranking:
         # Ask for enough that k in-scope entries remain after out-of-scope ones are set apart.
         ranked = self.retriever.search(question, k=k + self._n_outside)
         inside = [Candidate(self.kb.entries[e], s) for e, s in ranked if self.kb.entries[e].in_scope]
         outside = next((Candidate(self.kb.entries[e], s) for e, s in ranked if not self.kb.entries[e].in_scope), None)
-        kind = smalltalk.classify(self.retriever.analyzer.normalize.basic(question))
+        kind = smalltalk.classify(basic if basic is not None else self.retriever.analyzer.normalize.basic(question))
         return Ranking(tuple(inside[:k]), outside, kind)
 
     def answer(self, question: str, lang: str | None = None, k: int = 5) -> Answer:
@@ -82,19 +82,12 @@ class Answerer:
             return Answer(question, lang, "declined", reason="empty")
         if len(question) > MAX_QUESTION:
             return Answer(question, lang, "declined", reason="too_long")
-        ranking = self.rank(stripped, k)
-        if not ranking.smalltalk and self.too_vague(stripped):
+        basic = self.retriever.analyzer.normalize.basic(stripped)  # small talk and vagueness read it
+        ranking = self.rank(stripped, k, basic)
+        if not ranking.smalltalk and too_vague(basic):
             # "b", "a b": nothing to go on. The candidates stay (for `ask`), but nothing is claimed.
             return Answer(question, lang, "declined", ranking.inside, reason="no_match")
         return self.decide(question, lang, ranking, self.thresholds)
-
-    def too_vague(self, question: str) -> bool:
-        """No Chinese character, no number and no English word of two letters or more beyond stop words:
-        a lone letter matches whatever entry happens to mention "Annex B" or "Plan-Do-Check-Act"."""
-        text = self.retriever.analyzer.normalize.basic(question)
-        if CJK_RE.search(text):
-            return False
-        return not any((len(w) > 1 and w not in EN_STOP) or w.isdigit() for w in TOKEN_RE.findall(text))
 
     @staticmethod
     def decide(question: str, lang: str, ranking: Ranking, t: Thresholds) -> Answer:
@@ -111,3 +104,11 @@ class Answerer:
         if top_in >= t.unsure:
             return Answer(question, lang, "unsure", candidates)
         return Answer(question, lang, "declined", candidates, "no_match")
+
+
+def too_vague(text: str) -> bool:
+    """No Chinese character, no number and no English word of two letters or more beyond stop words (`text`
+    normalised): a lone letter matches whatever entry happens to mention "Annex B" or "Plan-Do-Check-Act"."""
+    if CJK_RE.search(text):
+        return False
+    return not any((len(w) > 1 and w not in EN_STOP) or w.isdigit() for w in TOKEN_RE.findall(text))
