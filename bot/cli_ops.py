@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.cli import CliError, _core, _settings, open_db
+from bot.cli import CliError, _core, _reason, _settings, open_db
 
 
 def cmd_stats(args) -> int:
@@ -74,8 +74,7 @@ def cmd_backup(args) -> int:
     try:
         store.backup(target)
     except (sqlite3.Error, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise CliError(f"cannot write the backup {target}: {reason}") from exc
+        raise CliError(f"cannot write the backup {target}: {_reason(target, exc)}") from exc
     finally:
         store.close()
     print(f"backup written: {target.resolve()}")
@@ -91,7 +90,7 @@ def cmd_restore(args) -> int:
     except ops.OpsError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
-        raise CliError(f"cannot restore to {settings.db_path}: {exc.strerror or exc}") from exc
+        raise CliError(f"cannot restore to {settings.db_path}: {_reason(settings.db_path, exc)}") from exc
     print(f"restored {args.file} → {settings.db_path}")
     return 0
 
