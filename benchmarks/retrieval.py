@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bot import knowledge  # noqa: E402
-from bot.retrieval import IndexParams, Retriever, documents_from, fit, make_analyzer  # noqa: E402
+from bot.kb import model as knowledge  # noqa: E402
+from bot.answering.retrieval import IndexParams, Retriever, documents_from, fit, make_analyzer  # noqa: E402
 
 
 def percentiles(samples_ns: list[int]) -> tuple[float, float]:
@@ -52,7 +52,7 @@ def time_queries(fn, queries, repeat=3) -> tuple[float, float]:
 
 def synthetic_docs(base_docs, n, seed=7):
     """n entries made by recombining real titles, questions and answer sentences (both languages)."""
-    from bot.retrieval import Document
+    from bot.answering.retrieval import Document
 
     rng = random.Random(seed)
     questions = [q for d in base_docs for q in d.questions]
@@ -163,8 +163,8 @@ SERVE_CHILD = """
 import sys, time, json
 sys.path.insert(0, sys.argv[1])
 import numpy as np
-from bot import knowledge
-from bot.retrieval import IndexCache, IndexParams, Retriever, make_analyzer
+from bot.kb import model as knowledge
+from bot.answering.retrieval import IndexCache, IndexParams, Retriever, make_analyzer
 kb = knowledge.load(sys.argv[2])
 params = IndexParams()
 arrays = IndexCache(__import__("pathlib").Path(sys.argv[3])).load("bench")
@@ -177,7 +177,7 @@ print("ok")
 
 def serving_rss(kb, docs, queries) -> int:
     """Peak RSS of a process that loads a saved index of `docs` and answers queries (MB)."""
-    from bot.retrieval import IndexCache
+    from bot.answering.retrieval import IndexCache
 
     tmp = Path(tempfile.mkdtemp(prefix="awardbot-rss-"))
     _, _, arrays = ours(kb, docs)
@@ -199,7 +199,7 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}", flush=True)
     print(f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn {sklearn.__version__}")
     kb = knowledge.load(ROOT / "knowledge")
-    from bot import evaluation
+    from bot.answering import evaluation
 
     items = evaluation.load_items(ROOT / "tests" / "eval" / "questions.yaml")
     queries = [it.q for it in items if it.q.strip()][: args.queries]

@@ -135,8 +135,8 @@ def main() -> int:
     p.add_argument("--users", type=int, nargs="*", default=[50, 200])
     p.add_argument("--seconds", type=float, default=20.0)
     args = p.parse_args()
-    from bot import evaluation
-    from bot.textnorm import language_of
+    from bot.answering import evaluation
+    from bot.answering.textnorm import language_of
 
     asked = [it.q for it in evaluation.load_items(ROOT / "tests" / "eval" / "questions.yaml") if it.expect == "answer"]
     questions = ([q for q in asked if language_of(q) == "zh"], [q for q in asked if language_of(q) == "en"])

@@ -17,10 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import evaluation, knowledge  # noqa: E402
-from bot.answers import Answerer, Thresholds  # noqa: E402
-from bot.retrieval import IndexParams, Retriever, documents_from, fit  # noqa: E402
-from bot.textnorm import Analyzer, Normalizer  # noqa: E402
+from bot.answering import evaluation  # noqa: E402
+from bot.kb import model as knowledge  # noqa: E402
+from bot.answering.answerer import Answerer, Thresholds  # noqa: E402
+from bot.answering.retrieval import IndexParams, Retriever, documents_from, fit  # noqa: E402
+from bot.answering.textnorm import Analyzer, Normalizer  # noqa: E402
 
 
 def configs():

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import kbcache
-from bot.answers import Answerer, Thresholds
+from bot.answering.answerer import Answerer, Thresholds
+from bot.answering.retrieval import build_retriever
 from bot.config import Settings
-from bot.knowledge import KnowledgeBase
-from bot.problems import KnowledgeError
-from bot.retrieval import build_retriever
+from bot.kb import cache as kbcache
+from bot.kb.model import KnowledgeBase
+from bot.kb.problems import KnowledgeError
 
 if TYPE_CHECKING:
     from bot.store import Store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import admin
+from bot.reports import admin
 
 
 def rows(*texts: str) -> list[dict]:

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from bot import evaluation
+from bot.answering import evaluation
 from tests.conftest import ROOT, run_cli
 from tests.test_cli_errors import one_clear_line
 

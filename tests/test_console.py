@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from bot.adapters.console import Console
+from bot.channels.console import Console
 from bot.dialogue import Dialogue
 from tests.conftest import run_cli
 from tests.transcript import SCENARIOS, Chat, run_scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from bot import evaluation
+from bot.answering import evaluation
 from tests.conftest import ROOT, run_cli
 
 QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"

@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from bot import knowledge
-from bot.problems import KnowledgeError
+from bot.kb import model as knowledge
+from bot.kb.problems import KnowledgeError
 from tests.conftest import KNOWLEDGE, ROOT, run_cli
 
 

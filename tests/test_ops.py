@@ -15,9 +15,11 @@ import threading
 import pytest
 import yaml
 
-from bot import admin, app, ops
+from bot import app
+from bot.cli import process as ops
 from bot.config import ENV
 from bot.dialogue import Dialogue
+from bot.reports import admin
 from bot.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI

@@ -11,8 +11,10 @@ import time
 
 import pytest
 
-from bot import chart, quiz, results
+from bot.assessment import scoring as quiz
 from bot.dialogue import Dialogue
+from bot.reports import chart
+from bot.reports import summary as results
 from tests.conftest import ROOT, run_cli
 from tests.transcript import Chat
 

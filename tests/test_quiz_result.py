@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from bot import quiz, report_pdf
+from bot.assessment import scoring as quiz
+from bot.reports import pdf as report_pdf
 from tests.conftest import run_cli
 from tests.pdftext import extract
 
@@ -183,7 +184,7 @@ def test_a_flat_profile_says_all_categories_are_at_the_same_level(chat, core):
     answer_all(chat, 5)
     assert "All categories are at the same level: 95% each (level 5 Role model)" in chat.text
     partial = quiz.score(core.kb, "quick", {"lead_direction": 3, "strat_planning": 3}, "en")
-    from bot import results
+    from bot.reports import summary as results
 
     assert "All categories with a counted answer are at the same level: 60% each" in \
         results.result_text(core.kb.quiz, partial, "en").plain

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot import knowledge
-from bot.retrieval import (
+from bot.answering.retrieval import (
     IndexCache,
     IndexParams,
     Retriever,
@@ -16,7 +15,8 @@ from bot.retrieval import (
     fit_units,
     make_analyzer,
 )
-from bot.textnorm import language_of
+from bot.answering.textnorm import language_of
+from bot.kb import model as knowledge
 from tests.conftest import KNOWLEDGE
 
 QUERIES = [
@@ -51,7 +51,7 @@ def test_the_large_base_candidate_path_ranks_like_the_exact_path(kb):
     """Above `exact_entries`, only candidate entries get the question blend: the top results agree."""
     import dataclasses
 
-    from bot import evaluation
+    from bot.answering import evaluation
     from tests.conftest import ROOT
 
     exact = IndexParams()

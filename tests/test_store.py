@@ -6,8 +6,8 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from bot.migrations import migrations
 from bot.store import Store
+from bot.store.migrations import migrations
 
 
 def test_an_old_database_file_is_upgraded_in_place_keeping_its_rows(tmp_path):

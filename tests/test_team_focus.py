@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import report_pdf, teams
+from bot.assessment import teams
+from bot.reports import pdf as report_pdf
 from tests.pdftext import extract
 
 CATS = ("cat.leadership", "cat.strategy", "cat.customers", "cat.resources", "cat.process", "cat.measurement",

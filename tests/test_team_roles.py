@@ -11,8 +11,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from bot import teamflow
 from bot.dialogue import Dialogue
+from bot.dialogue import teams as teamflow
 from tests.conftest import run_cli
 from tests.pdftext import extract
 from tests.transcript import Chat

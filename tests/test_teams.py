@@ -11,8 +11,11 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream
 
-from bot import pdf_layout, quiz, report_pdf, teams
+from bot.assessment import scoring as quiz
+from bot.assessment import teams
 from bot.dialogue import Dialogue
+from bot.reports import pdf as report_pdf
+from bot.reports import pdf_layout
 from tests.conftest import run_cli
 from tests.pdftext import extract
 from tests.tgharness import TgChat, running_bot

@@ -380,7 +380,7 @@ async def test_message_texts_are_logged_only_when_the_operator_asks(fake, settin
         core = app_mod.Core(settings.with_(log_text=log_text), knowledge, None)
         async with running_bot(core, fake):
             caplog.clear()
-            with caplog.at_level(logging.INFO, logger="bot.adapters.telegram"):
+            with caplog.at_level(logging.INFO, logger="bot.channels.telegram.app"):
                 await TgChat(fake, ALICE).say("战略部署怎么写")
             lines = [r.getMessage() for r in caplog.records if "user=tg:1001" in r.getMessage()]
             assert lines

@@ -7,7 +7,7 @@ import contextlib
 import signal
 from dataclasses import dataclass, field
 
-from bot.adapters.telegram import TelegramOptions, build_application
+from bot.channels.telegram.app import TelegramOptions, build_application
 from tests.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:TEST-token"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.dialogue import Dialogue, Event
-from bot.replies import Button, Reply
+from bot.ui.replies import Button, Reply
 
 
 @dataclass

@@ -1,0 +1,104 @@
+"""The console adapter: the same conversations as Telegram, in a terminal.
+
+Buttons appear as numbered choices: type the number (or the button's label, e.g. "B") to press it.
+Images and files are written to a folder and their paths printed. `step()` handles one line and returns
+what it printed, so tests drive the console without a terminal; `run()` is the read loop.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.dialogue import Dialogue, Event
+from bot.ui.replies import Button, Reply
+
+
+class Console:
+    def __init__(self, dialogue: Dialogue, out_dir: Path, user: str = "console:local",
+                 out: TextIO | None = None):
+        self.dialogue = dialogue
+        self.out_dir = out_dir
+        self.user = user
+        self.out = out or sys.stdout
+        self.buttons: list[Button] = []  # the numbered choices on screen
+        self.saved: list[Path] = []  # images and files written so far
+
+    def event_for(self, line: str) -> Event:
+        text = line.strip()
+        if text.startswith("/") and len(text) > 1:
+            name, _, arg = text[1:].partition(" ")
+            return Event(self.user, "command", arg, command=name.split("@")[0])
+        chosen = self._choice(text)
+        if chosen is not None:
+            return Event(self.user, "button", chosen.data)
+        return Event(self.user, "text", line)
+
+    def _choice(self, text: str) -> Button | None:
+        if text.isdigit() and 1 <= int(text) <= len(self.buttons):
+            return self.buttons[int(text) - 1]
+        for b in self.buttons:
+            if len(text) == 1 and b.label.strip().lower() == text.lower():
+                return b
+        return None
+
+    def step(self, line: str) -> str:
+        """Handle one input line; return (and print) everything the bot said."""
+        replies = self.dialogue.handle(self.event_for(line))
+        shown = self.render(replies)
+        self.out.write(shown)
+        self.out.flush()
+        return shown
+
+    def render(self, replies: list[Reply]) -> str:
+        lines: list[str] = []
+        buttons: list[Button] = []
+        for r in replies:
+            if r.toast:
+                lines.append(f"({r.toast})")
+            if r.text:
+                lines.append(r.text.rstrip())
+            for row in r.buttons:
+                for b in row:
+                    buttons.append(b)
+                    lines.append(f"  [{len(buttons)}] {b.label}")
+            for data, name in ((r.image_bytes(), r.image_name), (r.document_bytes(), r.document_name)):
+                if data is not None:
+                    path = self._save(name, data)
+                    lines.append(f"📎 {path}")
+            lines.append("")
+        if buttons or any(r.buttons == () and r.kind not in ("feedback", "quiz_chart") for r in replies):
+            self.buttons = buttons
+        return "\n".join(lines) + "\n"
+
+    def _save(self, name: str, data: bytes) -> Path:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        path = self.out_dir / (name or "awardbot-file")
+        path.write_bytes(data)
+        self.saved.append(path)
+        return path.resolve()
+
+    def run(self, stdin: TextIO | None = None, first: str | None = "/start", stop_on: str | None = None) -> int:
+        """Read lines until EOF, Ctrl-C or /quit; `stop_on` ends the loop after a reply of that kind."""
+        stdin = stdin or sys.stdin
+        interactive = stdin.isatty()
+        if first:
+            self.step(first)
+        while True:
+            if interactive:
+                self.out.write("› ")
+                self.out.flush()
+            try:
+                line = stdin.readline()
+            except KeyboardInterrupt:
+                self.out.write("\n")
+                return 0
+            if not line or line.strip() in ("/quit", "/exit"):
+                return 0
+            if not line.strip():
+                continue
+            shown_before = len(self.saved)
+            self.step(line.rstrip("\n"))
+            if stop_on and any(p.name.endswith(".png") for p in self.saved[shown_before:]):
+                return 0

@@ -1,0 +1,132 @@
+"""`awardbot telegram`: token, pre-flight check, polling or webhook."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from bot.cli import CliError, _core, _settings
+
+# Update types the bot handles (allowed_updates): messages, edits, buttons and inline queries.
+UPDATE_TYPES = ["message", "edited_message", "callback_query", "inline_query"]
+
+
+def _token(args) -> str:
+
+    path = args.token_file or os.environ.get("AWARDBOT_TOKEN_FILE")
+    if path:
+        try:
+            token = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CliError(f"cannot read the token file {path}: {exc.strerror}") from exc
+    else:
+        token = os.environ.get("AWARDBOT_TOKEN", "").strip()
+    if not token:
+        raise CliError("no Telegram token: set AWARDBOT_TOKEN or pass --token-file FILE (see README: @BotFather)")
+    if ":" not in token or any(c.isspace() for c in token):
+        raise CliError("the Telegram token looks malformed: expected the form 123456:ABC-DEF… from @BotFather")
+    return token
+
+
+def _preflight(options, token: str) -> None:
+    """Check the token with one getMe before starting, so that a rejected token or an unreachable API
+    is one clear line, not a library traceback."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.channels.telegram.app import file_url_for
+
+    async def check() -> None:
+        kwargs = {"base_url": options.base_url, "base_file_url": file_url_for(options.base_url)} \
+            if options.base_url else {}
+        async with Bot(token, **kwargs):
+            pass  # initialize() calls getMe
+
+    try:
+        asyncio.run(check())
+    except InvalidToken as exc:
+        raise CliError("Telegram rejected the token (InvalidToken): check AWARDBOT_TOKEN with @BotFather") from exc
+    except (NetworkError, TelegramError) as exc:
+        raise CliError(f"cannot reach the Telegram Bot API: {str(exc).replace(token, '***')}", code=1) from exc
+
+
+def cmd_telegram(args) -> int:
+    from urllib.parse import urlparse
+
+    from bot.logs import setup_logging
+
+    settings = _settings(args)
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise CliError(f"--port: expected a port from 1 to 65535, got {args.port}")
+    token = _token(args)
+    setup_logging(settings.log_level, secrets=[token])
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # timedelta durations: PTB 22 deprecates the int form
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.channels.telegram import app as tg
+
+    options = tg.TelegramOptions(
+        token=token,
+        base_url=args.api_base_url or os.environ.get("AWARDBOT_API_BASE_URL") or None,
+        concurrent_updates=args.concurrency,
+        connection_pool=max(args.concurrency * 2, 8),
+        rate_limit=args.rate_limit,
+        reminder_check_seconds=args.reminder_check,
+    )
+    from bot.cli import process as ops
+
+    core = _core(settings)  # a broken database or knowledge base stops us before any network call
+    try:
+        _preflight(options, token)
+    except BaseException:
+        core.close()
+        raise
+    app = tg.build_application(core, options)
+    ops.write_pid(settings.db_path)
+    webhook_url = args.webhook_url or os.environ.get("AWARDBOT_WEBHOOK_URL")
+    listen = args.listen or os.environ.get("AWARDBOT_LISTEN") or "127.0.0.1"
+    port = args.port or settings.port
+    try:
+        if webhook_url:
+            secret = tg.webhook_secret(args.webhook_secret or os.environ.get("AWARDBOT_WEBHOOK_SECRET"))
+            setup_logging(settings.log_level, secrets=[token, secret])
+            try:
+                app.run_webhook(
+                    listen=listen, port=port, url_path=urlparse(webhook_url).path.lstrip("/"),
+                    webhook_url=webhook_url, secret_token=secret,
+                    drop_pending_updates=args.drop_pending_updates, allowed_updates=UPDATE_TYPES)
+            except OSError as exc:  # the port is taken, or the address is not this machine's
+                raise CliError(f"the webhook server cannot listen on {listen}:{port}: {exc.strerror or exc} "
+                               "(set AWARDBOT_LISTEN, AWARDBOT_PORT or --listen, --port)", code=1) from exc
+        else:
+            app.run_polling(drop_pending_updates=args.drop_pending_updates, allowed_updates=UPDATE_TYPES,
+                            bootstrap_retries=3)
+    except InvalidToken as exc:
+        raise CliError("Telegram rejected the token (InvalidToken): check AWARDBOT_TOKEN with @BotFather") from exc
+    except NetworkError as exc:
+        raise CliError(f"cannot reach the Telegram Bot API: {exc}", code=1) from exc
+    finally:
+        ops.remove_pid(settings.db_path)
+        core.close()
+    return 0
+
+
+def register(add) -> None:
+    """Add these sub-commands to the `awardbot` parser."""
+    sp = add("telegram", cmd_telegram, "run the Telegram bot (long polling, or a webhook with --webhook-url)")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file (env AWARDBOT_DB)")
+    sp.add_argument("--token-file", metavar="FILE", help="read the bot token from FILE (else env AWARDBOT_TOKEN)")
+    sp.add_argument("--webhook-url", metavar="URL", help="public HTTPS URL: run a webhook instead of polling")
+    sp.add_argument("--listen", metavar="ADDR", help="webhook listen address (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, metavar="N", help="webhook port (default 8443)")
+    sp.add_argument("--webhook-secret", metavar="TEXT", help="secret token checked on every delivery "
+                    "(env AWARDBOT_WEBHOOK_SECRET; generated when not given, never logged)")
+    sp.add_argument("--drop-pending-updates", action="store_true", help="discard updates that arrived while down")
+    sp.add_argument("--api-base-url", metavar="URL", help="Bot API base URL, e.g. http://127.0.0.1:8081/bot")
+    sp.add_argument("--concurrency", type=int, default=16, metavar="N", help="updates handled at once (default 16)")
+    sp.add_argument("--rate-limit", type=float, default=30.0, metavar="PER_S",
+                    help="messages per second overall (default 30, Telegram's limit; 0: only honour 429s)")
+    sp.add_argument("--reminder-check", type=float, default=60.0, metavar="SECONDS", help=argparse.SUPPRESS)
