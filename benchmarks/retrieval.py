@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bot.kb import model as knowledge  # noqa: E402
 from bot.answering.retrieval import IndexParams, Retriever, documents_from, fit, make_analyzer  # noqa: E402
+from bot.kb import model as knowledge  # noqa: E402
 
 
 def percentiles(samples_ns: list[int]) -> tuple[float, float]:

@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answering import evaluation  # noqa: E402
-from bot.kb import model as knowledge  # noqa: E402
 from bot.answering.answerer import Answerer, Thresholds  # noqa: E402
 from bot.answering.retrieval import IndexParams, Retriever, documents_from, fit  # noqa: E402
 from bot.answering.textnorm import Analyzer, Normalizer  # noqa: E402
+from bot.kb import model as knowledge  # noqa: E402
 
 
 def configs():
