@@ -27,6 +27,8 @@ class Item:
     topics: tuple[str, ...]  # acceptable topics; empty for out-of-scope and small talk
     expect: str  # answer | decline | smalltalk
     kind: str
+    origin: str = ""  # held-out sets: real (collected verbatim from a public page) | written
+    split: str = ""  # held-out sets: tune (thresholds and weights are chosen on it) | test (reported only)
 
 
 def default_questions_file(package_dir: Path | None = None) -> Path:
@@ -60,8 +62,25 @@ def load_items(path: Path) -> list[Item]:
         expect = raw.get("expect") or ("answer" if topics else "")
         if expect not in ("answer", "decline", "smalltalk") or (expect == "answer") != bool(topics):
             raise ValueError(f"{path.name}: question #{i + 1} needs `topics` or `expect: decline|smalltalk`")
-        items.append(Item(raw["q"], topics, expect, str(raw.get("kind", ""))))
+        split = str(raw.get("split", ""))
+        if split not in ("", "tune", "test"):
+            raise ValueError(f"{path.name}: question #{i + 1}: `split` must be tune or test")
+        items.append(Item(raw["q"], topics, expect, str(raw.get("kind", "")), str(raw.get("origin", "")), split))
     return items
+
+
+HELDOUT_FILES = ("heldout_real.yaml", "heldout_written.yaml")
+
+
+def heldout_files(package_dir: Path | None = None) -> list[Path]:
+    """The held-out sets (tests/eval/heldout_*.yaml, shipped like the development set)."""
+    dev = default_questions_file(package_dir)
+    return [dev.parent / name for name in HELDOUT_FILES if (dev.parent / name).is_file()]
+
+
+def load_split(paths: list[Path], split: str) -> list[Item]:
+    """Every item of `paths` in one half (`tune` or `test`) of the held-out split."""
+    return [it for path in paths for it in load_items(path) if it.split == split]
 
 
 def language_group(item: Item) -> str:
@@ -100,6 +119,12 @@ def summarise(rows: list[dict], kb) -> dict:
     def hit(r, n):
         return any(t in r["item"].topics for t in r["topics"][:n])
 
+    def right(r):
+        return r["status"] == "answered" and hit(r, 1)
+
+    def wrong(r):  # an answer the user reads as the bot's claim, about the wrong topic
+        return r["status"] == "answered" and not hit(r, 1)
+
     def stats(group):
         ins = [r for r in group if r["item"].expect == "answer"]
         out = [r for r in group if r["item"].expect == "decline"]
@@ -108,6 +133,9 @@ def summarise(rows: list[dict], kb) -> dict:
         if ins:
             s.update(in_scope=len(ins), top1=_share(sum(hit(r, 1) for r in ins), len(ins)),
                      top3=_share(sum(hit(r, 3) for r in ins), len(ins)),
+                     answered_correctly=_share(sum(right(r) for r in ins), len(ins)),
+                     wrong=_share(sum(wrong(r) for r in ins), len(ins)),
+                     unsure=_share(sum(r["status"] == "unsure" for r in ins), len(ins)),
                      wrongly_declined=_share(sum(r["status"] == "declined" for r in ins), len(ins)))
         if out:
             s.update(out_of_scope=len(out),
@@ -120,17 +148,20 @@ def summarise(rows: list[dict], kb) -> dict:
     for r in inscope:
         if r["topics"] and not hit(r, 1):
             confused[(r["item"].topics[0], r["topics"][0])] += 1
-    by_lang, by_kind = defaultdict(list), defaultdict(list)
+    by_lang, by_kind, by_origin = defaultdict(list), defaultdict(list), defaultdict(list)
     for r in rows:
         by_lang[language_group(r["item"])].append(r)
         by_kind[r["item"].kind or "-"].append(r)
+        by_origin[r["item"].origin or "dev"].append(r)
     statuses = Counter(r["status"] for r in inscope)
     return {
         "questions": len(rows),
         "in_scope": len(inscope),
         "top1": _share(sum(hit(r, 1) for r in inscope), len(inscope)),
         "top3": _share(sum(hit(r, 3) for r in inscope), len(inscope)),
-        "answered_correctly": _share(sum(r["status"] == "answered" and hit(r, 1) for r in inscope), len(inscope)),
+        "answered_correctly": _share(sum(right(r) for r in inscope), len(inscope)),
+        "wrong_answers": _share(sum(wrong(r) for r in inscope), len(inscope)),
+        "unsure": _share(statuses.get("unsure", 0), len(inscope)),
         "in_scope_status": dict(statuses),
         "wrongly_declined": _share(statuses.get("declined", 0), len(inscope)),
         "out_of_scope": len(oos),
@@ -140,7 +171,8 @@ def summarise(rows: list[dict], kb) -> dict:
         "smalltalk_recognised": _share(sum(r["status"] == "smalltalk" for r in small), len(small)),
         "by_language": {k: stats(v) for k, v in sorted(by_lang.items())},
         "by_kind": {k: stats(v) for k, v in sorted(by_kind.items())},
-        "confused": [{"expected": a, "got": b, "count": n} for (a, b), n in confused.most_common(12)],
+        "by_origin": {k: stats(v) for k, v in sorted(by_origin.items())},
+        "confused": [{"expected": a, "got": b, "count": n} for (a, b), n in confused.most_common(15)],
         "misses": [{"q": r["item"].q, "expected": list(r["item"].topics), "got": r["topics"][:3], "status": r["status"]}
                    for r in inscope if not hit(r, 1)],
         "answered_out_of_scope": [{"q": r["item"].q, "got": r["topics"][:1], "score": round(r["top"], 3)}
@@ -160,6 +192,8 @@ def report(s: dict) -> str:
         f"top-1 accuracy (in scope)          {pct(s['top1'])}",
         f"top-3 accuracy (in scope)          {pct(s['top3'])}",
         f"answered and correct (in scope)    {pct(s['answered_correctly'])}",
+        f"answered but wrong (in scope)      {pct(s['wrong_answers'])}",
+        f"unsure, did you mean (in scope)    {pct(s['unsure'])}",
         f"in scope wrongly declined          {pct(s['wrongly_declined'])}   statuses: {s['in_scope_status']}",
         f"out of scope not answered          {pct(s['out_of_scope_not_answered'])}"
         f"   (declined outright {pct(s['out_of_scope_declined'])})",
@@ -167,13 +201,17 @@ def report(s: dict) -> str:
         "",
         "by language:",
     ]
-    for name, group in (("by language", s["by_language"]), ("by kind", s["by_kind"])):
-        if name == "by kind":
-            lines += ["", "by kind:"]
+    groups = [("by language", s["by_language"]), ("by kind", s["by_kind"])]
+    if len(s.get("by_origin", {})) > 1:
+        groups.append(("by origin", s["by_origin"]))
+    for name, group in groups:
+        if name != "by language":
+            lines += ["", f"{name}:"]
         for k, v in group.items():
             parts = [f"{k:<12} n={v['questions']:<4}"]
             if "top1" in v:
-                parts.append(f"top1 {pct(v['top1'])} top3 {pct(v['top3'])} declined {pct(v['wrongly_declined'])}")
+                parts.append(f"top1 {pct(v['top1'])} top3 {pct(v['top3'])} right {pct(v['answered_correctly'])} "
+                             f"wrong {pct(v['wrong'])} unsure {pct(v['unsure'])} declined {pct(v['wrongly_declined'])}")
             if "not_answered" in v:
                 parts.append(f"oos not answered {pct(v['not_answered'])}")
             if "recognised" in v:

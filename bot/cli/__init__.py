@@ -198,23 +198,25 @@ def cmd_eval(args) -> int:
     from bot.answering import evaluation
 
     settings = _settings(args)
-    path = Path(args.file) if args.file else evaluation.default_questions_file()
-    try:
-        items = evaluation.load_items(path)
-    except OSError as exc:
-        raise CliError(f"cannot read the question set {path}: {_reason(path, exc)}") from exc
-    except ValueError as exc:
-        raise CliError(f"the question set {path} is not usable: {exc}") from exc
+    sets = _eval_sets(args, evaluation)
     core = _core(settings, open_store=False)
     answerer = core.knowledge.answerer
-    if args.calibrate:
-        best, summary = evaluation.calibrate(answerer, items)
+    if args.calibrate:  # thresholds are chosen on the development set and the held-out tune half only
+        tuning = [it for name, items in sets if name != "held-out test" for it in items]
+        best, _ = evaluation.calibrate(answerer, tuning)
         print(f"best thresholds: answer={best.answer} unsure={best.unsure} out_of_scope={best.out_of_scope}")
-    else:
-        summary = evaluation.run(answerer, items, include_alternates=args.include_alternates)
+    summaries = [(name, evaluation.run(answerer, items, include_alternates=args.include_alternates))
+                 for name, items in sets]
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
-    else:
+        first, *rest = summaries
+        doc = dict(first[1])
+        if rest:
+            doc["heldout"] = {name.removeprefix("held-out "): summary for name, summary in rest}
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+        return 0
+    for i, (name, summary) in enumerate(summaries):
+        if len(summaries) > 1:
+            print(("\n" if i else "") + f"== {name} ==")
         print(evaluation.report(summary))
         if args.misses:
             print("\nmisses (expected → got top 3, status):")
@@ -223,6 +225,27 @@ def cmd_eval(args) -> int:
             for m in summary["answered_out_of_scope"]:
                 print(f"  OOS answered: {m['q']!r} → {m['got']} {m['score']}")
     return 0
+
+
+def _eval_sets(args, evaluation) -> list[tuple[str, list]]:
+    """(name, items) per question set: FILE alone, or the development set and the held-out halves."""
+    def load(path: Path, split: str | None = None) -> list:
+        try:
+            return evaluation.load_split([path], split) if split else evaluation.load_items(path)
+        except OSError as exc:
+            raise CliError(f"cannot read the question set {path}: {_reason(path, exc)}") from exc
+        except ValueError as exc:
+            raise CliError(f"the question set {path} is not usable: {exc}") from exc
+
+    if args.file:
+        return [(args.file, load(Path(args.file), args.split if args.split in ("tune", "test") else None))]
+    sets = []
+    if args.split in (None, "dev"):
+        sets.append(("development set", load(evaluation.default_questions_file())))
+    for half in ("tune", "test"):
+        if args.split in (None, half):
+            sets.append((f"held-out {half}", [it for f in evaluation.heldout_files() for it in load(f, half)]))
+    return [(name, items) for name, items in sets if items]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -267,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("eval", cmd_eval, "measure retrieval and answer decisions on a question set")
     sp.add_argument("file", nargs="?", metavar="FILE",
-                    help="question set (default: the development set, tests/eval/questions.yaml)")
+                    help="question set (default: the development set and both halves of the held-out set)")
+    sp.add_argument("--split", choices=("dev", "tune", "test"),
+                    help="only the development set, or one half of the held-out set (with FILE: its half)")
     sp.add_argument("--json", action="store_true", help="print the figures as JSON")
     sp.add_argument("--misses", action="store_true", help="list every miss")
     sp.add_argument("--calibrate", action="store_true", help="search the answer/unsure/decline thresholds")
