@@ -49,13 +49,18 @@ class IndexParams:
     # Entry score = doc_share * document + (1 - doc_share) * question match + w_clause_hit * clause hit,
     # where question match = (1 - w_second) * best + w_second * second-best alternate question: a soft
     # maximum, less at the mercy of one question that happens to share a word.
-    doc_share: float = 0.5
+    doc_share: float = 0.6  # re-tuned with question_words_only (docs/retrieval.md)
     w_second: float = 0.4
     w_clause_hit: float = 0.2
     # Character n-grams in each alternate question count this much (1: fully; 0: only in documents).
     # Low: typos still match a question, without n-grams of common words outweighing whole words.
     w_ngram_in_questions: float = 0.0
     ngrams_for_unknown_only: bool = False  # True: a query's correctly spelt words get no character n-grams
+    # Question units hold no character n-grams, so they are matched with the query's words only (the
+    # query re-normalised without its n-grams). Otherwise an English question, whose n-grams carry ~80 %
+    # of its norm, could never score above ~0.45 against an alternate it matches word for word.
+    question_words_only: bool = True
+    words_power: float = 1.0  # 1: the words-only norm; between 0 and 1: part of the way there
     # sklearn's max_df: terms in more than 10 % of texts (什么, how, common n-grams) carry little and have the
     # longest posting lists; dropping them is neutral for top-1 and raised top-3 (docs/retrieval.md).
     max_df: float = 0.1
@@ -216,6 +221,8 @@ class Retriever:
         self.q_offsets = arrays.q_start - 2 * self.n_entries
         self.q_counts = np.diff(np.append(self.q_offsets, self.n_units - 2 * self.n_entries))
         self.q_owner = np.repeat(np.arange(self.n_entries), self.q_counts)  # entry of each question unit
+        self.is_ngram = np.zeros(len(arrays.idf), dtype=bool)
+        self.is_ngram[[i for t, i in arrays.vocabulary.items() if t.startswith("#")]] = True
 
     def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
         """Term ids, l2-normalised TF-IDF weights (exactly sklearn's transform) and the raw norm."""
@@ -248,13 +255,22 @@ class Retriever:
         weights = a.data[positions] * np.repeat(w, lengths)
         return np.bincount(a.indices[positions], weights=weights, minlength=self.n_units)
 
+    def words_factor(self, ids: np.ndarray, w: np.ndarray) -> float:
+        """How much a question unit's score grows when the query is matched by its words alone."""
+        if not self.params.question_words_only or self.params.w_ngram_in_questions:
+            return 1.0
+        words = w[~self.is_ngram[ids]]
+        norm = math.sqrt(float(words @ words))
+        return (1.0 / norm) ** self.params.words_power if norm else 1.0
+
     def entry_scores(self, text: str) -> np.ndarray:
         ids, w, norm = self.query_vector(text)
         if not len(ids):
             return np.zeros(self.n_entries)
         units = self.unit_scores(ids, w)
         n, p = self.n_entries, self.params
-        scores = p.doc_share * units[:n] + (1.0 - p.doc_share) * self.question_match(units[2 * n :])
+        questions = units[2 * n :] * self.words_factor(ids, w)
+        scores = p.doc_share * units[:n] + (1.0 - p.doc_share) * self.question_match(questions)
         clause = units[n : 2 * n]
         if clause.any():
             scores += p.w_clause_hit * np.minimum(clause * norm, 1.0)
@@ -282,7 +298,7 @@ class Retriever:
             return np.empty(0, dtype=np.int64), np.empty(0)
         units = self.unit_scores(ids, w)
         n, p, c = self.n_entries, self.params, self.params.candidates
-        doc, clause, qs = units[:n], units[n : 2 * n], units[2 * n :]
+        doc, clause, qs = units[:n], units[n : 2 * n], units[2 * n :] * self.words_factor(ids, w)
         touched = np.flatnonzero(qs)
         if len(touched) > c:
             touched = touched[np.argpartition(-qs[touched], c - 1)[:c]]
@@ -386,3 +402,19 @@ def build_retriever(kb, cache_dir: Path | None, params: IndexParams = IndexParam
         arrays = fit(documents_from(kb), analyzer, params)
         cache.save(key, arrays)
     return Retriever(arrays, analyzer, params)
+
+
+def near_duplicates(kb, threshold: float = 0.6, params: IndexParams = IndexParams()) -> list[tuple[str, str, float]]:
+    """Pairs of in-scope entries of different topics whose documents (title, keywords, questions, answer)
+    are this similar by cosine: two entries that will compete for the same questions. For `awardbot check`."""
+    entries = [e for e in kb.entries.values() if e.in_scope]
+    docs = [d for d in documents_from(kb) if kb.entries[d.id].in_scope]
+    _, _, units, _ = fit_units(docs, make_analyzer(kb, params), params)
+    rows = units[: len(docs)]
+    sims = (rows @ rows.T).toarray()
+    pairs = []
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            if sims[i, j] >= threshold and entries[i].topic != entries[j].topic:
+                pairs.append((docs[i].id, docs[j].id, round(float(sims[i, j]), 2)))
+    return sorted(pairs, key=lambda p: -p[2])

@@ -12,7 +12,8 @@ _PATTERNS = {
     "greeting": [
         r"(你|您)好(呀|啊|哇|吗)?", r"嗨", r"哈喽", r"哈啰", r"(早上|上午|中午|下午|晚上)好", r"早安?",
         r"在吗", r"在不在",
-        r"大家好", r"hi+", r"hello+( there)?", r"hey+( there)?", r"good (morning|afternoon|evening|day)",
+        r"大家好", r"hi+( there| all| everyone)?", r"hello+( there| all| everyone)?", r"hey+( there)?",
+        r"good (morning|afternoon|evening|day)",
         r"morning", r"yo", r"greetings", r"hiya", r"howdy", r"你好啊?机器人", r"(hi|hello) bot",
         r"how are you( doing| today)?", r"what'?s up", r"sup", r"你好吗", r"最近好吗",
     ],
@@ -43,6 +44,10 @@ _PATTERNS = {
     "praise": [
         r"(你)?(真|太|好)?(棒|厉害|牛|赞)(了|啊|呀)?", r"不错(嘛|哦)?", r"很好", r"great", r"awesome", r"nice",
         r"cool", r"perfect", r"excellent", r"good (bot|job)", r"well done", r"amazing", r"wow",
+        r"(太|很|真|非常|特别)?(有用|有帮助|实用|专业|清楚|详细)(了|啊|呀)?", r"帮(了)?大忙(了)?", r"学到了",
+        r"((that|this|it) (was|is)|that's|this's|it's|you're|you are|very|really|so|super) "
+        r"(really |very |so |super )?(helpful|useful|great|clear|smart|good|awesome|amazing)",
+        r"(very |really |so |super )?(helpful|useful|informative)", r"you('re| are) (the best|great|amazing)",
     ],
 }
 # Chinese chat particles may follow any of them ("拜拜啦", "好的哈"); acknowledgements may repeat ("嗯嗯收到").
@@ -54,6 +59,8 @@ _COMPILED = {
 _LEADING_GREETING = re.compile(r"^(?:hi|hello|hey|你好|您好|嗨|哈喽)\s*")
 _STRIP = re.compile(r"[\W_]+")
 _SPLIT = re.compile(r"[,，。.!！?？~～、;；:：…\n]+")
+# "thx 多谢", "谢谢 thanks": where Chinese meets Latin letters, a new piece begins.
+_SCRIPT_BOUNDARY = re.compile(r"(?<=[\u3400-\u9fff])\s*(?=[a-z])|(?<=[a-z])\s*(?=[\u3400-\u9fff])")
 # "hi, thanks" → the most telling kind: thanks and farewells outrank a greeting or an "ok".
 _PRIORITY = ("identity", "thanks", "bye", "greeting", "praise", "ack")
 
@@ -87,6 +94,9 @@ def classify(text: str) -> str | None:
         if not _STRIP.sub("", piece):
             continue  # punctuation or emoji only
         found = _kind_of(piece)
+        if found is None and _SCRIPT_BOUNDARY.search(piece):  # "thx 多谢": each script on its own
+            parts = [_kind_of(p) for p in _SCRIPT_BOUNDARY.sub("\n", piece).split("\n") if _STRIP.sub("", p)]
+            found = None if None in parts else [k for part in parts for k in part]
         if found is None:
             return None
         kinds.extend(found)

@@ -63,8 +63,28 @@ class AnalyzerParams:
     zh_bigram_stop: bool = False  # measured: no gain (docs/retrieval.md)
 
 
+# A clause number typed with the Chinese IME or without dots: "4。2。3", "4、2、3", "4 4 3", "4-6" → "4.2.3".
+# Not when a count follows ("4、5年", "4 5 个人"): that is "four or five", not a clause.
+_SEP = r"\s*[。.、,，·\-\s]\s*"
+CLAUSE_TYPED_RE = re.compile(
+    rf"(?<![\d.])4{_SEP}([1-7])(?:{_SEP}(\d{{1,2}}))?(?![\d.])"
+    r"(?!\s*(?:个|年|月|日|天|人|万|千|次|家|名|分|岁|周|项|页|章|点|%|years?|months?|days?|people|points?))")
+# OpenCC's Taiwan phrases read 指標 as "pointer" (指针); in this field it is always an indicator (指标).
+# 品質 is Taiwan's word for 质量 (quality), kept as 品质 by OpenCC.
+_TW_FIXES = (("指针", "指标"), ("品质", "质量"))
+
+
+def _clause(m: re.Match) -> str:
+    return "4." + m.group(1) + (("." + m.group(2)) if m.group(2) else "")
+
+
+# Each category's first item (4.1.1 … 4.7.1) is its summary (提要): what the category entry explains.
+SUMMARY_ITEM_RE = re.compile(r"(?<![\d.])(4\.[1-7])\.1(?![\d.]*\d)")
+
+
 class Normalizer:
-    """Full-width → half-width (NFKC), traditional → simplified (OpenCC), lower case, synonyms folded."""
+    """Full-width → half-width (NFKC), Taiwan/HK traditional → simplified with Taiwan vocabulary mapped
+    (OpenCC `tw2sp`: 資訊 → 信息, 軟體 → 软件), lower case, typed clause numbers, synonyms folded."""
 
     def __init__(self, synonyms: dict[str, str] | None = None, atomic: bool = False):
         self._converter = None  # OpenCC is loaded on the first Chinese text, not at start-up
@@ -86,13 +106,18 @@ class Normalizer:
         if self._converter is None:
             import opencc
 
-            self._converter = opencc.OpenCC("t2s")
-        return self._converter.convert(text)
+            self._converter = opencc.OpenCC("tw2sp")
+        text = self._converter.convert(text)
+        for wrong, right in _TW_FIXES:
+            text = text.replace(wrong, right)
+        return text
 
     def basic(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text).lower()
         if CJK_RE.search(text):
             text = self._t2s(text)
+        if "4" in text:
+            text = SUMMARY_ITEM_RE.sub(r"\1", CLAUSE_TYPED_RE.sub(_clause, text))
         return text
 
     @staticmethod
@@ -166,17 +191,22 @@ class Analyzer:
                             grams = (g for g in grams if not any(ch in ZH_BIGRAM_STOP for ch in g))
                         tokens.extend(grams)
                 continue
-            if run in EN_STOP:
-                prev_word = None
-                continue
-            word, grams = self._word(run)
-            tokens.append(word)
-            if grams and (known is None or word not in known):
-                tokens.extend(grams)
-            if p.en_bigrams and prev_word is not None:
-                tokens.append(prev_word + " " + word)
-            prev_word = word
+            # "self-assess", "input/output": the parts are the words ("self assess", "input output").
+            for part in _PARTS_RE.split(run) if ("-" in run or "/" in run) else (run,):
+                if not part or part in EN_STOP:
+                    prev_word = None
+                    continue
+                word, grams = self._word(part)
+                tokens.append(word)
+                if grams and (known is None or word not in known):
+                    tokens.extend(grams)
+                if p.en_bigrams and prev_word is not None:
+                    tokens.append(prev_word + " " + word)
+                prev_word = word
         return tokens
+
+
+_PARTS_RE = re.compile(r"[/-]")
 
 
 LATIN_WORD_RE = re.compile(r"[A-Za-z]+")

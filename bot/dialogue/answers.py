@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answering.answerer import LOG_LIMIT, MAX_QUESTION, Answer
+from bot.answering.answerer import CLAUSE_RE, LOG_LIMIT, MAX_QUESTION, Answer
 from bot.kb.model import Entry
 from bot.ui.replies import Button, Reply, Text, reply
 from bot.ui.texts import t
@@ -78,6 +78,10 @@ def declined_reply(turn, ans: Answer) -> Reply:
     if ans.reason == "too_long":
         return reply(t("too_long", lang, length=len(ans.question), limit=MAX_QUESTION), kind="declined")
     menu = [[Button(t("btn_quiz", lang), "menu:quiz"), Button("📚 /topics", "menu:topics")]]
+    if ans.reason == "no_such_clause":
+        number = CLAUSE_RE.findall(turn.core.knowledge.answerer.retriever.analyzer.normalize.basic(ans.question))
+        buttons = [[Button(f"{c.entry.clause} {c.entry.title[lang]}", f"e:{c.entry.id}:0")] for c in ans.candidates]
+        return reply(t("no_such_clause", lang, clause=number[0] if number else "?"), buttons + menu, kind="declined")
     if ans.reason == "out_of_scope" and ans.redirect is not None:
         text = Text().add(ans.redirect.answer[lang]).nl(2).i(t("out_of_scope_tail", lang))
         return reply(text, menu, kind="declined")

@@ -64,6 +64,8 @@ _GENERAL: dict[str, dict[str, str]] = {
     "pitfalls": {"zh": "常见薄弱点：", "en": "Common weaknesses:"},
     "first_step": {"zh": "第一步：", "en": "First step:"},
     "sources": {"zh": "来源：", "en": "Sources:"},
+    "no_such_clause": {"zh": "GB/T 19580-2012 没有 {clause} 这个条款。最接近的是：",
+                       "en": "GB/T 19580-2012 has no clause {clause}. The nearest ones are:"},
     "unsure": {"zh": "我不太确定你问的是哪一个，是下面这些吗？", "en": "I'm not sure which of these you mean. Is it one of them?"},
     "declined": {
         "zh": "这个问题似乎超出了我的范围，我不想随便回答。我能帮你的是：\n{groups}\n\n"
