@@ -62,6 +62,19 @@ class WebChat:
         self.csrf = found.group(1) if found else ""
         return self.page
 
+    def cookie(self) -> str:
+        from bot.channels.web.identity import COOKIE
+
+        return self.client.session.cookie_jar.filter_cookies(self.client.make_url("/"))[COOKIE].value
+
+    def adopt(self, cookie: str) -> None:
+        """Become the browser that holds `cookie` (the same person after a restart, say)."""
+        from bot.channels.web.identity import COOKIE
+
+        jar = self.client.session.cookie_jar
+        jar.clear()
+        jar.update_cookies({COOKIE: cookie}, response_url=self.client.make_url("/"))
+
     async def post(self, path: str, body, headers=None):
         headers = {"X-CSRF-Token": self.csrf} | (headers or {})
         response = await self.client.post(self.root + path, json=body, headers=headers)

@@ -152,9 +152,9 @@ async def access_form(request: web.Request) -> web.StreamResponse:
         response = pages.form_page(ch, "access", lang, ch.signer.csrf(session), error=True, status=401)
         set_cookie(request, response, session)
         return response
-    response = web.HTTPSeeOther(ch.root + "/")
-    set_cookie(request, response, granted)
-    return response
+    redirect = web.HTTPSeeOther(ch.root + "/")
+    set_cookie(request, redirect, granted)
+    raise redirect
 
 
 async def admin_page(request: web.Request) -> web.StreamResponse:
@@ -187,9 +187,9 @@ async def admin_form(request: web.Request) -> web.StreamResponse:
             return response
         session = granted
         log.info("web admin signed in: user=%s", session.user_id)
-    response = web.HTTPSeeOther(ch.root + "/")
-    set_cookie(request, response, session)
-    return response
+    redirect = web.HTTPSeeOther(ch.root + "/")
+    set_cookie(request, redirect, session)
+    raise redirect
 
 
 # -- the API --------------------------------------------------------------------------------------
@@ -212,8 +212,10 @@ async def message(request: web.Request) -> web.StreamResponse:
     if stripped.startswith("/") and len(stripped) > 1:
         name, _, arg = stripped[1:].partition(" ")
         event = _event(request, session, "command", arg.strip(), command=name.split("@")[0])
+    # /start is what the page sends by itself on a first visit or an invitation link: not kept as said
+    echo = None if event.command == "start" else text
     async with ch.user_lock(session.uid):
-        return await _respond(request, ch, session, event, echo=text)
+        return await _respond(request, ch, session, event, echo=echo)
 
 
 async def button(request: web.Request) -> web.StreamResponse:
@@ -324,7 +326,9 @@ async def errors(request: web.Request, handler):
     """Log first, with context; then a short apology. No exception text reaches the user."""
     try:
         return await handler(request)
-    except web.HTTPRequestEntityTooLarge:
+    except web.HTTPRequestEntityTooLarge as exc:
+        if exc.content_type == "application/json":
+            raise  # already one of ours (a message over the length limit)
         raise _refuse(request, 413, "too_large") from None
     except web.HTTPException:
         raise
