@@ -27,6 +27,13 @@ ENV = {
     "AWARDBOT_LISTEN": "address the webhook server listens on (default 127.0.0.1)",
     "AWARDBOT_PORT": "port the webhook server listens on (default 8443)",
     "AWARDBOT_API_BASE_URL": "Bot API base URL, e.g. http://127.0.0.1:8081/bot for a self-hosted server",
+    "AWARDBOT_WEB_LISTEN": "address the web chat listens on (default 127.0.0.1)",
+    "AWARDBOT_WEB_PORT": "port the web chat listens on (default 8080)",
+    "AWARDBOT_WEB_ROOT_PATH": "path prefix the web chat is served under behind a proxy, e.g. /awardbot (default none)",
+    "AWARDBOT_WEB_ACCESS_CODE": "code everyone must enter once to open the web chat (default: no code)",
+    "AWARDBOT_WEB_ADMIN_SECRET": "secret that makes a web chat user an administrator, 16+ characters (default: none)",
+    "AWARDBOT_WEB_SECRET_FILE": "file with the web chat's cookie-signing key (default: generated beside the database)",
+    "AWARDBOT_WEB_TRUSTED_PROXIES": "comma-separated proxies whose X-Forwarded-* headers are believed (default none)",
 }
 
 
@@ -137,3 +144,61 @@ def from_env(**overrides) -> Settings:
         port=port(),
     )
     return settings.with_(**overrides)
+
+
+# -- the web chat (`awardbot web`) ------------------------------------------------------------------
+
+def web_listen() -> str:
+    return _env("AWARDBOT_WEB_LISTEN") or "127.0.0.1"
+
+
+def web_port() -> int:
+    return _int("AWARDBOT_WEB_PORT", 8080, minimum=1, maximum=65535)
+
+
+def root_path(raw: str | None, name: str = "AWARDBOT_WEB_ROOT_PATH") -> str:
+    """A URL path prefix such as `/awardbot`: "" for none; a trailing slash is dropped."""
+    value = (raw or "").strip().rstrip("/")
+    if value and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", value):
+        raise ValueError(f"{name}: expected a path such as /awardbot (letters, digits, . _ ~ -), got `{raw}`")
+    return value
+
+
+def web_root_path() -> str:
+    return root_path(_env("AWARDBOT_WEB_ROOT_PATH"))
+
+
+def web_access_code() -> str | None:
+    return _env("AWARDBOT_WEB_ACCESS_CODE")
+
+
+def web_admin_secret() -> str | None:
+    value = _env("AWARDBOT_WEB_ADMIN_SECRET")
+    if value is not None and len(value) < 16:
+        raise ValueError(f"AWARDBOT_WEB_ADMIN_SECRET: expected at least 16 characters, got {len(value)}")
+    return value
+
+
+def web_secret_file(db: Path) -> Path:
+    """The cookie-signing key's file; by default beside the database, generated on first start."""
+    return Path(_env("AWARDBOT_WEB_SECRET_FILE") or db.with_name(db.name + ".web-secret"))
+
+
+def trusted_proxies(raw: str | None, name: str = "AWARDBOT_WEB_TRUSTED_PROXIES") -> tuple:
+    """Addresses or networks (127.0.0.1, 10.0.0.0/8, ::1) whose X-Forwarded-* headers are believed."""
+    import ipaddress
+
+    networks = []
+    for part in (raw or "").replace(";", ",").split(","):
+        part = part.strip()
+        if part:
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(f"{name}: `{part}` is not an IP address or network "
+                                 "(expected e.g. 127.0.0.1,10.0.0.0/8)") from None
+    return tuple(networks)
+
+
+def web_trusted_proxies() -> tuple:
+    return trusted_proxies(_env("AWARDBOT_WEB_TRUSTED_PROXIES"))

@@ -356,3 +356,67 @@ async def test_the_chat_is_served_under_a_root_path(core):
         redirect = await chat.client.get("/awardbot", allow_redirects=False)
         assert redirect.status == 302
         assert redirect.headers["Location"] == "/awardbot/"
+
+
+def test_bad_web_settings_are_one_line_and_exit_2(cli_env):
+    from tests.conftest import run_cli
+
+    for env, part in (({"AWARDBOT_WEB_PORT": "abc"}, "AWARDBOT_WEB_PORT"),
+                      ({"AWARDBOT_WEB_ADMIN_SECRET": "short"}, "AWARDBOT_WEB_ADMIN_SECRET"),
+                      ({"AWARDBOT_WEB_ROOT_PATH": "no slash"}, "AWARDBOT_WEB_ROOT_PATH"),
+                      ({"AWARDBOT_WEB_TRUSTED_PROXIES": "nginx"}, "AWARDBOT_WEB_TRUSTED_PROXIES")):
+        result = run_cli("web", env=cli_env | env)
+        assert result.returncode == 2, result.stderr
+        assert part in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+async def test_awardbot_web_serves_reports_health_reloads_and_stops_on_sigterm(cli_env, tmp_path):
+    import asyncio
+    import os
+    import signal
+    import socket
+    import sys
+
+    import aiohttp
+
+    from tests.conftest import ROOT, run_cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "web", "--port", str(port), env=env,
+                                                cwd=ROOT, stderr=asyncio.subprocess.PIPE)
+    seen = []
+
+    async def wait_line(part: str) -> None:
+        while True:
+            line = (await asyncio.wait_for(proc.stderr.readline(), 60)).decode()
+            assert line, "".join(seen)
+            seen.append(line)
+            if part in line:
+                return
+
+    try:
+        await wait_line("web chat ready")
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as r:
+            assert (await r.json())["ok"] is True
+        health = await asyncio.to_thread(run_cli, "health", env=cli_env)
+        assert health.returncode == 0, health.stdout + health.stderr
+        second = await asyncio.to_thread(run_cli, "web", "--port", str(port + 1), env=cli_env)
+        assert second.returncode == 1  # one process per database
+        reload = await asyncio.to_thread(run_cli, "reload", env=cli_env)
+        assert reload.returncode == 0, reload.stderr
+        await wait_line("knowledge reloaded")
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        rest = (await proc.stderr.read()).decode()
+        assert "store closed" in rest
+        assert "Traceback" not in "".join(seen) + rest
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    after = await asyncio.to_thread(run_cli, "health", env=cli_env)
+    assert after.returncode == 1
