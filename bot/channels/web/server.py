@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.channels.web import handlers
+from bot.channels.web import forms, handlers
 from bot.channels.web.guard import HEADERS, RateLimiter
 from bot.channels.web.history import History
 from bot.channels.web.identity import Signer
@@ -127,9 +127,9 @@ def build_app(core: Core, options: WebOptions) -> web.Application:
     if root:
         r.add_get(root, handlers.to_root)
     r.add_get(root + "/", handlers.page)
-    r.add_post(root + "/access", handlers.access_form)
-    r.add_get(root + "/admin", handlers.admin_page)
-    r.add_post(root + "/admin", handlers.admin_form)
+    r.add_post(root + "/access", forms.access_form)
+    r.add_get(root + "/admin", forms.admin_page)
+    r.add_post(root + "/admin", forms.admin_form)
     r.add_get(root + "/api/history", handlers.history)
     r.add_post(root + "/api/messages", handlers.message)
     r.add_post(root + "/api/buttons", handlers.button)
