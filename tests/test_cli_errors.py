@@ -86,6 +86,7 @@ def test_a_bad_setting_is_named_with_its_value_before_anything_runs(name, value,
 
 
 def test_good_settings_in_any_case_are_accepted(cli_env):
+    Store(Path(cli_env["AWARDBOT_DB"])).close()
     out = run_cli("stats", "--json", env=cli_env | {
         "AWARDBOT_LOG_LEVEL": "warning", "AWARDBOT_PORT": "8080", "AWARDBOT_ADMINS": "12, -34;56",
         "AWARDBOT_RETENTION_DAYS": "30", "AWARDBOT_REMINDER_HOURS": "48"})

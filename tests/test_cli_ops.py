@@ -51,6 +51,7 @@ def count(db: Path, sql: str, params=()):
 
 def test_backup_while_another_process_writes_then_restore_puts_the_data_back(cli_env, tmp_path):
     db, backup = tmp_path / "awardbot.db", tmp_path / "copies" / "backup.db"
+    backup.parent.mkdir()
     env = cli_env | {"AWARDBOT_DB": str(db)}
     store = Store(db)
     store.touch_user("tg:keep", "telegram")

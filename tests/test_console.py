@@ -54,7 +54,7 @@ def test_images_and_files_are_written_and_their_path_printed(core, tmp_path):
     chat.say("/mydata")
     path = chat.text.split("📎 ")[1].strip()
     assert path.endswith("awardbot-mydata.json")
-    assert (tmp_path / "files" / "awardbot-mydata.json").exists()
+    assert (tmp_path / "files" / "console%3Acarol" / "awardbot-mydata.json").exists()  # the user's own folder
 
 
 def test_the_chat_command_ends_cleanly_at_end_of_input(cli_env):

@@ -23,6 +23,6 @@ def test_the_interactive_quick_quiz_ends_with_a_result_and_the_chart_path(cli_en
     assert path.is_absolute()
     assert path.name.startswith("awardbot-quiz-")
     assert path.suffix == ".png"
-    assert path.parent == (Path(cli_env["AWARDBOT_DB"]).parent / "files").resolve()  # beside the database
+    assert path.parent == (Path(cli_env["AWARDBOT_DB"]).parent / "files" / "console%3Alocal").resolve()  # beside the db
     assert path.read_bytes()[:8] == PNG_SIGNATURE
     assert out.stdout.rstrip().endswith(charts[0])  # the process stops once the chart is written

@@ -1,7 +1,8 @@
 """The console adapter: the same conversations as Telegram, in a terminal.
 
 Buttons appear as numbered choices: type the number (or the button's label, e.g. "B") to press it.
-Images and files are written to a folder and their paths printed. `step()` handles one line and returns
+Images and files are written to the user's folder under `files/` beside the database (mode 0600) and
+their paths printed. `step()` handles one line and returns
 what it printed, so tests drive the console without a terminal; `run()` is the read loop.
 """
 
@@ -11,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.decode import NOTE, from_argv, from_bytes
 from bot.dialogue import Dialogue, Event
+from bot.store import files
 from bot.ui.replies import Button, Reply
 
 
@@ -20,7 +23,7 @@ class Console:
                  out: TextIO | None = None):
         self.dialogue = dialogue
         self.out_dir = out_dir
-        self.user = user
+        self.user = from_argv(user)[0]  # `--user` bytes that are not UTF-8 must not reach SQLite as surrogates
         self.out = out or sys.stdout
         self.buttons: list[Button] = []  # the numbered choices on screen
         self.saved: list[Path] = []  # images and files written so far
@@ -73,9 +76,8 @@ class Console:
         return "\n".join(lines) + "\n"
 
     def _save(self, name: str, data: bytes) -> Path:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out_dir / (name or "awardbot-file")
-        path.write_bytes(data)
+        """Into the user's own folder, readable by the owner only: /delete and retention remove it (store)."""
+        path = files.write_private(files.user_dir(self.out_dir, self.user) / Path(name or "awardbot-file").name, data)
         self.saved.append(path)
         return path.resolve()
 
@@ -90,10 +92,12 @@ class Console:
                 self.out.write("› ")
                 self.out.flush()
             try:
-                line = stdin.readline()
+                line, replaced = _readline(stdin)
             except KeyboardInterrupt:
                 self.out.write("\n")
                 return 0
+            if replaced:
+                self.out.write(NOTE + "\n")
             if not line or line.strip() in ("/quit", "/exit"):
                 return 0
             if not line.strip():
@@ -102,3 +106,12 @@ class Console:
             self.step(line.rstrip("\n"))
             if stop_on and any(p.name.endswith(".png") for p in self.saved[shown_before:]):
                 return 0
+
+
+def _readline(stdin: TextIO) -> tuple[str, bool]:
+    """One line, decoded here from the bytes when the stream has them (GBK or noise on a pipe must not
+    raise half-way through a conversation), and whether anything was replaced."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:
+        return stdin.readline(), False
+    return from_bytes(buffer.readline())

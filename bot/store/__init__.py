@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store import files
 from bot.store.admin import AdminQueries
 from bot.store.migrations import migrations
 from bot.store.teams import TeamQueries
@@ -34,8 +35,15 @@ class Store:
         self.path = Path(path)
         self.clock = clock
         if str(path) != ":memory:":
+            files.check_user(self.path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=10)
+        try:
+            files.recognise(conn, self.path)  # before the first write: another program's file stays untouched
+            files.check_intact(conn)  # a damaged file is refused at start, with how to restore
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
         self.db = Database(conn)
         self.db.execute("PRAGMA busy_timeout = 10000")
         if str(path) != ":memory:":
@@ -120,6 +128,8 @@ class Store:
             self.db.execute(
                 "DELETE FROM feedback WHERE question_id IN (SELECT id FROM questions WHERE ts < ?)", [cutoff])
             cur = self.db.execute("DELETE FROM questions WHERE ts < ?", [cutoff])
+        if str(self.path) != ":memory:":  # the files a user had written (exports, PDFs, charts) age out too
+            files.purge_files(self.path, older_than_days, now=self.clock())
         return cur.rowcount
 
     # -- quiz --------------------------------------------------------------------------------------
@@ -236,7 +246,7 @@ class Store:
         }
 
     def delete_user(self, user_id: str) -> None:
-        """Remove every row about a user, in one transaction."""
+        """Remove every row about a user, in one transaction, then the files written for them."""
         with self.db.atomic():
             self.db.execute("DELETE FROM feedback WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM questions WHERE user_id = ?", [user_id])
@@ -249,6 +259,8 @@ class Store:
             # Teams they own stay for their members, closed and without an owner.
             self.db.execute("UPDATE teams SET owner_id = NULL, status = 'closed' WHERE owner_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
+        if str(self.path) != ":memory:":  # then their written files: exports, PDFs, charts
+            files.delete_user_files(self.path, user_id)
 
     def days_ago(self, days: float) -> str:
         return iso(self.clock() - timedelta(days=days).total_seconds())
@@ -256,11 +268,30 @@ class Store:
     # -- backup ------------------------------------------------------------------------------------
 
     def backup(self, target: Path) -> None:
-        """A consistent copy while the bot runs: SQLite's online backup API, page by page."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        dest = sqlite3.connect(str(target))
+        """A consistent copy while the bot runs: SQLite's online backup API, page by page, into a file
+        beside `target`, then checked with integrity_check and only then renamed onto `target`. A damaged
+        copy raises DamagedCopy and leaves `target` (an older backup, say) as it was. The directory must
+        exist: a mistyped path is not created."""
+        if not target.parent.is_dir():
+            raise FileNotFoundError(2, "No such directory", str(target.parent))
+        if target.exists():  # only an earlier backup is replaced, never some other file
+            files.check_ours(target)
+        tmp = target.with_name(target.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(str(tmp))
         try:
             with dest:
                 self.db.conn.backup(dest, pages=256)
+            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+            verdict = files.integrity(dest, quick=False)
         finally:
             dest.close()
+        if verdict != "ok":
+            tmp.unlink(missing_ok=True)
+            raise DamagedCopy(verdict)
+        tmp.chmod(0o600)
+        tmp.replace(target)
+
+
+class DamagedCopy(Exception):
+    """A backup copy failed its integrity check: the database itself is damaged."""
