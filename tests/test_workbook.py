@@ -11,14 +11,13 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from bot.assessment import scoring
 from bot.dialogue import Dialogue
 from bot.dialogue import teams as teamflow
 from bot.kb.model import clause_order
-from bot.reports import workbook
+from bot.reports import summary, workbook
 from bot.reports.workbook_plan import budgets
 from tests.conftest import run_cli
-from tests.transcript import Chat
+from tests.support.transcript import Chat
 
 HIGHLIGHT = "FFF2CC"
 BUDGET_LABEL = {"zh": "篇幅预算", "en": "Length budget"}
@@ -165,7 +164,7 @@ def test_largest_remainder_rounding():
 def test_the_diagnosis_names_the_weakest_category_and_weak_clauses_are_highlighted(knowledge, lang):
     kb = knowledge.kb
     answers = weak_results_answers(kb)
-    result = scoring.score(kb, "quick", answers, lang)
+    result = summary.score(kb, "quick", answers, lang)
     assert result["weakest"] == "cat.results"
     doc = read(workbook.person_workbook(kb, "quick", answers, lang, organisation="示例制造有限公司"))
     diagnosis = diagnosis_text(doc, lang)
@@ -318,3 +317,101 @@ def test_an_unwritable_target_is_one_line_and_exit_2(cli_env, tmp_path):
         lines = out.stderr.strip().splitlines()
         assert len(lines) == 1, out.stderr
         assert reason in lines[0]
+
+
+# -- /workbook in chat -------------------------------------------------------------------------------
+
+def take_quick_quiz(chat: Chat, option: int) -> None:
+    chat.say("/quiz quick")
+    for _ in range(len(chat.dialogue.core.kb.quiz.modes["quick"])):
+        chat.press_data(next(b.data for b in chat.buttons()
+                             if b.data.startswith("q:") and b.data.endswith(f":{option}")))
+
+
+def test_workbook_command_sends_the_latest_result_as_a_word_document(chat):
+    chat.say("/workbook")
+    assert chat.kinds() == ["workbook_none"]
+    take_quick_quiz(chat, 1)
+    chat.say("/workbook 示例公司")
+    assert chat.kinds() == ["workbook"]
+    document = chat.last[0]
+    assert document.document_name.endswith(".docx")
+    doc = read(document.document_bytes())
+    assert any("示例公司" in p.text for p in doc.paragraphs[:12])
+    kb = chat.dialogue.core.kb
+    answered = sections(doc)["4.1.2"]  # band 20 in the quiz: the answer given is shaded
+    chosen = kb.quiz.questions["lead_direction"].options[1].text["zh"]
+    assert any(chosen in b[1].text and shaded(b[1]) for b in answered if b[0] == "p")
+
+
+def test_workbook_command_in_the_console_writes_the_file_and_prints_its_path(core, tmp_path):
+    from bot.channels.console import Console
+
+    console = Console(Dialogue(core), tmp_path / "files", user="console:dora", out=io.StringIO())
+    console.step("/quiz quick")
+    for _ in range(len(core.kb.quiz.modes["quick"])):
+        console.step("C")
+    shown = console.step("/workbook")
+    written = list((tmp_path / "files").rglob("*.docx"))  # in the user's own folder under files/
+    assert len(written) == 1
+    assert str(written[0]) in shown
+    assert read(written[0].read_bytes()).paragraphs
+
+
+def test_workbook_command_for_a_team(core):
+    boss = make_team(core, "质量部", TEAM)
+    boss.say("/workbook team 质量部")
+    assert boss.kinds() == ["workbook"]
+    doc = read(boss.last[0].document_bytes())
+    diagnosis = diagnosis_text(doc, "zh")
+    assert "领导与员工的看法差距" in diagnosis
+    assert "6 人作答" in diagnosis
+    boss.say("/workbook")  # no result of their own: the team they own
+    assert boss.kinds() == ["workbook"]
+    small = make_team(core, "Small", {"tg:21": ("staff", 1), "tg:22": ("staff", 2)}, owner="tg:2")
+    small.say("/workbook team Small")
+    assert small.kinds() == ["workbook_team_wait"]
+    stranger = Chat(Dialogue(core), "tg:99")
+    stranger.say("/workbook team 质量部")  # only the owner gets the team's workbook
+    assert stranger.kinds() == ["team_not_found"]
+
+
+def test_workbook_is_in_help_and_the_readme(chat):
+    from tests.conftest import ROOT
+
+    chat.say("/help")
+    assert "/workbook" in chat.text
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "`/workbook`" in readme
+    assert "awardbot workbook" in readme
+    assert "docs/workbook-page.png" in readme
+    assert (ROOT / "docs" / "workbook-page.png").stat().st_size < 300_000
+
+
+async def test_workbook_through_telegram_is_a_document(fake, core):
+    from tests.support.tgharness import TgChat, running_bot
+
+    async with running_bot(core, fake):
+        user = TgChat(fake, 5151)
+        await user.say("/quiz quick")
+        for _ in range(len(core.kb.quiz.modes["quick"])):
+            await user.press("B")
+        await user.say("/workbook")
+        document = next(c for c in user.new_calls if c.method == "sendDocument")
+    assert document.params["document"].filename.endswith(".docx")
+    doc = read(bytes(document.params["document"]))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == ["市长质量奖自评报告工作簿"]
+
+
+def test_a_stored_result_without_answers_still_gives_its_diagnosis(core):
+    kb = core.kb
+    result = summary.score(kb, "quick", weak_results_answers(kb), "zh")
+    core.store.touch_user("tg:77", "telegram")
+    sid = core.store.start_quiz("tg:77", "quick", list(kb.quiz.modes["quick"]), 24)
+    core.store.finish_quiz(sid, "tg:77", "quick", result)  # no answers were saved for this attempt
+    chat = Chat(Dialogue(core), "tg:77")
+    chat.say("/lang en")
+    chat.say("/workbook")
+    assert chat.kinds() == ["workbook"]
+    diagnosis = diagnosis_text(read(chat.last[0].document_bytes()), "en")
+    assert "4.7 Results" in diagnosis

@@ -50,7 +50,7 @@ def cmd_workbook(args) -> int:
                 mode = scoring.validate_answers(core.kb.quiz, answers, args.mode)
             except scoring.QuizInputError as exc:
                 raise CliError(str(exc)) from exc
-            if not summary.has_estimate(scoring.score(core.kb, mode, answers)):
+            if not summary.has_estimate(summary.score(core.kb, mode, answers)):
                 raise CliError("no result to build on: no answer was counted (all are \"I don't know\" or none "
                                "was given)")
             document = workbook.person_workbook(core.kb, mode, answers, args.lang, **options)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from bot.assessment import benchmark, scoring
+from bot.assessment import benchmark
 from bot.kb.model import KnowledgeBase
 from bot.kb.quizbank import RESULTS_CATEGORY
 from bot.reports import docx_style as dx
+from bot.reports import summary
 from bot.reports.workbook_diagnosis import diagnosis_section
 from bot.reports.workbook_plan import Category, Diagnosis, clauses, item_budgets
 from bot.ui.texts import number
@@ -40,8 +41,8 @@ def colon(lang: str) -> str:
 
 
 def person_workbook(kb: KnowledgeBase, mode: str, answers: dict[str, int], lang: str, **kwargs) -> bytes:
-    """From one person's answers (scored again here, so the texts are in the workbook's language)."""
-    result = scoring.score(kb, mode, answers, lang)
+    """From one person's answers (scored and worded here, in the workbook's language)."""
+    result = summary.score(kb, mode, answers, lang)
     return build(kb, lang, Diagnosis(kb, result=result, answers=dict(answers)), **kwargs)
 
 

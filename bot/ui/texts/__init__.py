@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.ui.texts.admin import ADMIN_TEXTS
 from bot.ui.texts.quiz import QUIZ_TEXTS
 from bot.ui.texts.team import TEAM_TEXTS
+from bot.ui.texts.workbook import WORKBOOK_TEXTS
 
 LANGS = ("zh", "en")
 
@@ -139,7 +140,8 @@ _GENERAL: dict[str, dict[str, str]] = {
 }
 
 
-TEXTS: dict[str, dict[str, str]] = _GENERAL | QUIZ_TEXTS | ADMIN_TEXTS | TEAM_TEXTS  # a test checks no key repeats
+TEXTS: dict[str, dict[str, str]] = (  # a test checks no key repeats
+    _GENERAL | QUIZ_TEXTS | ADMIN_TEXTS | TEAM_TEXTS | WORKBOOK_TEXTS)
 
 
 def t(key: str, lang: str, **kwargs) -> str:
