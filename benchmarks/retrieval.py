@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bot.answering.retrieval import IndexParams, Retriever, documents_from, fit, make_analyzer  # noqa: E402
-from bot.kb import model as knowledge  # noqa: E402
+from bot.kb import load as knowledge  # noqa: E402
 
 
 def percentiles(samples_ns: list[int]) -> tuple[float, float]:
@@ -163,7 +163,7 @@ SERVE_CHILD = """
 import sys, time, json
 sys.path.insert(0, sys.argv[1])
 import numpy as np
-from bot.kb import model as knowledge
+from bot.kb import load as knowledge
 from bot.answering.retrieval import IndexCache, IndexParams, Retriever, make_analyzer
 kb = knowledge.load(sys.argv[2])
 params = IndexParams()

@@ -21,7 +21,7 @@ from bot.answering import evaluation  # noqa: E402
 from bot.answering.answerer import Answerer, Thresholds  # noqa: E402
 from bot.answering.retrieval import IndexParams, Retriever, documents_from, fit  # noqa: E402
 from bot.answering.textnorm import Analyzer, Normalizer  # noqa: E402
-from bot.kb import model as knowledge  # noqa: E402
+from bot.kb import load as knowledge  # noqa: E402
 
 
 def configs():

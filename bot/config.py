@@ -125,6 +125,11 @@ class Settings:
     reminder_hours: int = 24
     port: int = 8443  # the webhook server's
 
+    @property
+    def operators(self) -> frozenset[str]:
+        """The admins as the dialogue knows users: AWARDBOT_ADMINS holds Telegram ids, so `tg:<id>`."""
+        return frozenset(f"tg:{i}" for i in self.admins)
+
     def with_(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -202,3 +207,39 @@ def trusted_proxies(raw: str | None, name: str = "AWARDBOT_WEB_TRUSTED_PROXIES")
 
 def web_trusted_proxies() -> tuple:
     return trusted_proxies(_env("AWARDBOT_WEB_TRUSTED_PROXIES"))
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """What only `awardbot telegram` needs; read apart from `Settings`, so the console never asks for a token."""
+
+    token: str
+    api_base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot for a self-hosted Bot API server
+    webhook_url: str | None = None  # None: long polling
+    webhook_secret: str | None = None  # None: generated at start
+    listen: str = "127.0.0.1"
+
+
+def telegram_token(token_file: str | None = None) -> str:
+    """The bot token from a file (flag, then AWARDBOT_TOKEN_FILE) or AWARDBOT_TOKEN; ValueError saying what to do."""
+    path = token_file or _env("AWARDBOT_TOKEN_FILE")
+    if path:
+        try:
+            token = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(f"cannot read the token file {path}: {exc.strerror}") from exc
+    else:
+        token = _env("AWARDBOT_TOKEN") or ""
+    if not token:
+        raise ValueError("no Telegram token: set AWARDBOT_TOKEN or pass --token-file FILE (see README: @BotFather)")
+    if ":" not in token or any(c.isspace() for c in token):
+        raise ValueError("the Telegram token looks malformed: expected the form 123456:ABC-DEF… from @BotFather")
+    return token
+
+
+def telegram(token_file: str | None = None, **flags: str | None) -> TelegramSettings:
+    """Telegram settings from the environment; flags (api_base_url, webhook_url, webhook_secret, listen) win."""
+    env = {"api_base_url": _env("AWARDBOT_API_BASE_URL"), "webhook_url": _env("AWARDBOT_WEBHOOK_URL"),
+           "webhook_secret": _env("AWARDBOT_WEBHOOK_SECRET"), "listen": _env("AWARDBOT_LISTEN") or "127.0.0.1"}
+    given = {k: v for k, v in flags.items() if v}
+    return TelegramSettings(token=telegram_token(token_file), **(env | given))

@@ -13,8 +13,9 @@ import pytest
 # PTB 22 warns about RetryAfter.retry_after as an int (deprecated); the suite turns warnings into errors.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot import app, config
+from bot import config
 from bot.dialogue import Dialogue
+from bot.dialogue.core import Core, load_knowledge
 from tests.transcript import Chat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ def cache_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def knowledge(cache_dir):
-    return app.load_knowledge(KNOWLEDGE, cache_dir)
+    return load_knowledge(KNOWLEDGE, cache_dir)
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def settings(tmp_path, cache_dir) -> config.Settings:
 
 @pytest.fixture
 def core(settings, knowledge):
-    c = app.Core(settings, knowledge, None)
+    c = Core(settings, knowledge, None)
     yield c
     c.close()
 

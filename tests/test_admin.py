@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reports import admin
+from bot.answering.unanswered import group_unanswered
 
 
 def rows(*texts: str) -> list[dict]:
@@ -10,7 +10,7 @@ def rows(*texts: str) -> list[dict]:
 
 
 def test_english_questions_on_one_subject_group_together_whatever_the_wording(knowledge):
-    groups = admin.group_unanswered(rows("weather today", "weather tomorrow", "what is the weather today",
+    groups = group_unanswered(rows("weather today", "weather tomorrow", "what is the weather today",
                                          "how do I renew a passport"), knowledge.answerer)
     assert [g["count"] for g in groups] == [3, 1]
     assert groups[0]["examples"][0] == "weather today"
@@ -19,7 +19,7 @@ def test_english_questions_on_one_subject_group_together_whatever_the_wording(kn
 
 
 def test_unrelated_questions_stay_apart(knowledge):
-    groups = admin.group_unanswered(rows("明天天气怎么样", "专利申请费多少", "how do I renew a passport"),
+    groups = group_unanswered(rows("明天天气怎么样", "专利申请费多少", "how do I renew a passport"),
                                     knowledge.answerer)
     assert sorted(g["count"] for g in groups) == [1, 1, 1]
 

@@ -8,14 +8,14 @@ import re
 import pytest
 import yaml
 
-from bot.kb import model as knowledge
+from bot.kb.load import load
 from bot.kb.problems import KnowledgeError
 from tests.conftest import KNOWLEDGE, ROOT, run_cli
 
 
 def problems_of(directory) -> list[str]:
     with pytest.raises(KnowledgeError) as info:
-        knowledge.load(directory)
+        load(directory)
     return [str(p) for p in info.value.problems]
 
 
@@ -28,7 +28,7 @@ def edit_entry(path, entry_id, change):
 
 
 def test_the_packaged_knowledge_base_is_valid_and_covers_every_contract_topic_in_both_languages():
-    kb = knowledge.load(KNOWLEDGE)
+    kb = load(KNOWLEDGE)
     contract = re.findall(r"^\| ([a-z0-9_.]+) \|", (ROOT / "docs" / "topics-contract.md").read_text("utf-8"), re.M)
     contract = [c for c in contract if c != "id"]
     assert len(contract) == 67
@@ -40,7 +40,7 @@ def test_the_packaged_knowledge_base_is_valid_and_covers_every_contract_topic_in
 
 
 def test_every_entry_has_five_alternate_questions_per_language_and_cat_entries_are_actionable():
-    kb = knowledge.load(KNOWLEDGE)
+    kb = load(KNOWLEDGE)
     for e in kb.entries.values():
         assert len(e.questions["zh"]) >= 5, e.id
         assert len(e.questions["en"]) >= 5, e.id

@@ -15,11 +15,12 @@ import threading
 import pytest
 import yaml
 
-from bot import app
+from bot.answering.unanswered import group_unanswered
 from bot.cli import process as ops
 from bot.config import ENV
 from bot.dialogue import Dialogue
-from bot.reports import admin
+from bot.dialogue.core import Core
+from bot.reports.csv import pseudonym
 from bot.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI
@@ -55,7 +56,7 @@ def test_stats_cli_counts_users_questions_quiz_and_feedback(core, cli_env, setti
 
 def test_unanswered_questions_are_grouped_with_their_nearest_topics(core, cli_env, settings):
     some_activity(core)
-    groups = admin.group_unanswered(core.store.admin.unanswered(), core.knowledge.answerer)
+    groups = group_unanswered(core.store.admin.unanswered(), core.knowledge.answerer)
     weather = groups[0]
     assert weather["count"] == 3  # the three weather questions, whatever their wording
     assert all("天气" in e for e in weather["examples"])
@@ -80,7 +81,7 @@ def test_export_writes_excel_ready_csv_with_bom(core, cli_env, settings, tmp_pat
     rows = list(csv.DictReader(scores.decode("utf-8-sig").splitlines()))
     assert len(rows) == 7
     assert {r["名称"] for r in rows} >= {"领导", "结果"}
-    assert rows[0]["respondent"] == admin.pseudonym("tg:2")  # a code, not the Telegram id
+    assert rows[0]["respondent"] == pseudonym("tg:2")  # a code, not the Telegram id
 
 
 def test_backup_while_writing_is_consistent_and_restore_puts_it_back(settings, tmp_path):
@@ -124,7 +125,7 @@ def test_backup_while_writing_is_consistent_and_restore_puts_it_back(settings, t
 
 
 def test_reload_in_chat_is_for_admins_and_refuses_broken_knowledge(settings, knowledge, kb_copy):
-    core = app.Core(settings.with_(knowledge_dir=kb_copy), knowledge, None)
+    core = Core(settings.with_(knowledge_dir=kb_copy), knowledge, None)
     visitor = Chat(Dialogue(core), "tg:7")
     visitor.say("/reload")
     assert visitor.kinds() == ["admin_only"]

@@ -6,8 +6,8 @@ Already covered elsewhere: /quiz offering resume or start over, and forged or re
 
 from __future__ import annotations
 
-from bot import app
 from bot.dialogue import Dialogue
+from bot.dialogue.core import Core
 from tests.transcript import Chat
 
 
@@ -82,12 +82,12 @@ def test_buttons_of_a_finished_quiz_have_expired(chat, core):
 
 def test_reminders_off_stops_later_reminders_even_after_a_restart(settings, knowledge):
     now = [1_800_000_000.0]
-    core = app.Core(settings, knowledge, None, clock=lambda: now[0])
+    core = Core(settings, knowledge, None, clock=lambda: now[0])
     chat = Chat(Dialogue(core), user="tg:77")
     chat.say("/quiz quick")
     press_option(chat, 0)
     now[0] += 25 * 3600
-    due = Dialogue(core).due_reminders()
+    due = Dialogue(core).due_reminders(channel="telegram")
     assert [user["id"] for user, _ in due] == ["tg:77"]
     reminder = due[0][1]
     assert reminder.kind == "reminder"
@@ -100,18 +100,18 @@ def test_reminders_off_stops_later_reminders_even_after_a_restart(settings, know
     assert chat.kinds() == ["reminders_off"]
     core.close()
 
-    core = app.Core(settings, knowledge, None, clock=lambda: now[0])  # a restart: the choice is in SQLite
+    core = Core(settings, knowledge, None, clock=lambda: now[0])  # a restart: the choice is in SQLite
     try:
         chat = Chat(Dialogue(core), user="tg:77")
         chat.say("/quiz")
         chat.press("重新开始")  # a new unfinished attempt, which would normally get its own reminder
         press_option(chat, 1)
         now[0] += 48 * 3600
-        assert Dialogue(core).due_reminders() == []
+        assert Dialogue(core).due_reminders(channel="telegram") == []
         assert core.store.next_reminder_due() is None
         other = Chat(Dialogue(core), user="tg:78")  # someone who did not opt out still gets one
         other.say("/quiz quick")
         now[0] += 25 * 3600
-        assert [user["id"] for user, _ in Dialogue(core).due_reminders()] == ["tg:78"]
+        assert [user["id"] for user, _ in Dialogue(core).due_reminders(channel="telegram")] == ["tg:78"]
     finally:
         core.close()

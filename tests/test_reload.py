@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import app
 from bot.dialogue import Dialogue
+from bot.dialogue.core import Core
 from tests.transcript import Chat
 
 
@@ -12,7 +12,7 @@ def answer_next(chat: Chat, option: int = 2) -> None:
 
 
 def test_a_quiz_and_an_answer_in_flight_survive_a_reload(settings, knowledge, kb_copy):
-    core = app.Core(settings.with_(knowledge_dir=kb_copy), knowledge, None)
+    core = Core(settings.with_(knowledge_dir=kb_copy), knowledge, None)
     user, operator = Chat(Dialogue(core), "tg:7"), Chat(Dialogue(core), "tg:4242")
     user.say("战略部署怎么写")
     answer_buttons = user.buttons()

@@ -16,7 +16,7 @@ from bot.answering.retrieval import (
     make_analyzer,
 )
 from bot.answering.textnorm import language_of
-from bot.kb import model as knowledge
+from bot.kb import load as knowledge
 from tests.conftest import KNOWLEDGE
 
 QUERIES = [

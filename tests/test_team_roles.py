@@ -11,8 +11,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from bot.dialogue import Dialogue
-from bot.dialogue import teams as teamflow
+from bot.dialogue import Dialogue, teams
 from tests.conftest import run_cli
 from tests.pdftext import extract
 from tests.transcript import Chat
@@ -85,7 +84,7 @@ def test_three_leaders_and_three_staff_give_role_means_and_the_gap(core, owner):
     team = core.store.teams.find(TEAM)
 
     # two leaders: hidden as a group, counted in every mean
-    report = teamflow.build_report(core, team)
+    report = teams.build_report(core, team)
     assert report["team"]["respondents"] == 5
     assert report["roles"] == {"leader": 2, "manager": 0, "staff": 3}
     for cat in PROCESS_CATS:
@@ -107,7 +106,7 @@ def test_three_leaders_and_three_staff_give_role_means_and_the_gap(core, owner):
     # a third leader: the group is shown and the gap appears
     for user, member in THIRD_LEADER.items():
         join_and_answer(core, owner, user, *member)
-    report = teamflow.build_report(core, team)
+    report = teams.build_report(core, team)
     assert report["team"]["respondents"] == 6
     assert report["roles"] == {"leader": 3, "manager": 0, "staff": 3}
     for cat in PROCESS_CATS:

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream
 
+from bot.assessment import benchmark
 from bot.assessment import scoring as quiz
-from bot.assessment import teams
 from bot.dialogue import Dialogue
 from bot.reports import pdf as report_pdf
 from bot.reports import pdf_layout
@@ -143,7 +143,7 @@ def test_peer_percentiles_need_five_others_and_reveal_no_single_result(core):
     assert "所有参与者" in me.text  # fewer than five of the same industry and size: all participants
     mine = core.store.teams.result(sid)["result"]
     others = core.store.teams.peer_results("tg:100")
-    expected = teams.percentiles(mine, others)["cat.results"]
+    expected = benchmark.percentiles(mine, others)["cat.results"]
     bands = sorted(o["categories"]["cat.results"]["score_pct"] for o in others)
     own = mine["categories"]["cat.results"]["score_pct"]
     assert expected == round(100 * (sum(b < own for b in bands) + 0.5 * sum(b == own for b in bands)) / 5)

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from telegram.error import Conflict
 
-from bot import app as app_mod
+from bot.dialogue.core import Core
 from tests.conftest import ROOT, run_cli
 from tests.fakebotapi import FakeBotAPI
 from tests.tgharness import TOKEN, TgChat, running_bot, settle, stop_process
@@ -253,13 +253,13 @@ async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(bot, f
 
 async def test_reminders_come_once_and_survive_a_restart(fake, settings, knowledge):
     now = [1_800_000_000.0]
-    core = app_mod.Core(settings, knowledge, None, clock=lambda: now[0])
+    core = Core(settings, knowledge, None, clock=lambda: now[0])
     async with running_bot(core, fake):
         chat = TgChat(fake, ALICE)
         await chat.say("/quiz quick")
         await chat.press("A")
     now[0] += 25 * 3600  # a day later, after a restart
-    core = app_mod.Core(settings, knowledge, None, clock=lambda: now[0])
+    core = Core(settings, knowledge, None, clock=lambda: now[0])
     async with running_bot(core, fake):
         call = await fake.wait_for(lambda c: c.method == "sendMessage" and "没做完" in str(c.params.get("text")),
                                    timeout=5)
@@ -377,10 +377,10 @@ async def test_an_expired_callback_query_still_acts_on_the_press(core, settings,
 
 async def test_message_texts_are_logged_only_when_the_operator_asks(fake, settings, knowledge, caplog):
     for log_text in (False, True):
-        core = app_mod.Core(settings.with_(log_text=log_text), knowledge, None)
+        core = Core(settings.with_(log_text=log_text), knowledge, None)
         async with running_bot(core, fake):
             caplog.clear()
-            with caplog.at_level(logging.INFO, logger="bot.channels.telegram.app"):
+            with caplog.at_level(logging.INFO, logger="bot.channels.telegram"):
                 await TgChat(fake, ALICE).say("战略部署怎么写")
             lines = [r.getMessage() for r in caplog.records if "user=tg:1001" in r.getMessage()]
             assert lines

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+import sys
+from typing import TYPE_CHECKING, BinaryIO
 
-from bot.answering.answerer import Answer
+from bot.channels.decode import NOTE, from_argv
+from bot.cli.common import CliError, load_settings, open_core
 from bot.ui.texts import t
+
+if TYPE_CHECKING:
+    from bot.answering.answerer import Answer  # numpy: not at parser build time
 
 ASK_USER = "cli:ask"
 
@@ -82,3 +87,34 @@ def ask_lines(core, stdin: BinaryIO, stdout: BinaryIO, args) -> int:
         stdout.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
         stdout.flush()
     return 0
+
+
+def cmd_ask(args) -> int:
+    settings = load_settings(args)
+    if not 1 <= args.k <= K_MAX:
+        raise CliError(f"-k: expected a whole number from 1 to {K_MAX}, got {args.k}")
+    core = open_core(settings, open_store=args.record)
+    try:
+        if args.question is not None:
+            question, replaced = from_argv(" ".join(args.question))
+            if replaced:
+                print(f"awardbot: {NOTE}", file=sys.stderr)
+            return ask_one(core, question, args)
+        if not args.json:
+            raise CliError("give a QUESTION, or use --json to read questions from standard input")
+        return ask_lines(core, sys.stdin.buffer, sys.stdout.buffer, args)
+    finally:
+        core.close()
+
+
+K_MAX = 50  # ranked results -k may ask for
+
+
+def register(add) -> None:
+    sp = add("ask", cmd_ask, "answer one question, or (with --json and no QUESTION) one per stdin line")
+    sp.add_argument("question", nargs="*", default=None, metavar="QUESTION")
+    sp.add_argument("--lang", choices=("zh", "en"), help="reply language (default: the question's script)")
+    sp.add_argument("-k", type=int, default=5, metavar="N", help="number of ranked results (default 5)")
+    sp.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
+    sp.add_argument("--record", action="store_true", help="record the questions in the question log")
+    sp.add_argument("--db", metavar="FILE", help="SQLite file for --record (env AWARDBOT_DB)")

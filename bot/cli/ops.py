@@ -6,16 +6,31 @@ import json
 import sys
 from pathlib import Path
 
-from bot.cli import CliError, _core, _reason, _settings, open_db
+from bot.cli.common import CliError, load_settings, open_core, open_db, reason, score_answers
+
+
+def existing(settings):
+    """Settings whose database exists: a report on a database nobody made is a mistaken path, not zero users."""
+    if not settings.db_path.is_file():
+        raise CliError(f"no database at {settings.db_path} (set AWARDBOT_DB or --db)")
+    return settings
+
+
+def output(path: Path, what: str) -> Path:
+    """A file (or directory) the user named for output. One rule for all: its parent directory must exist;
+    a mistyped path is not created."""
+    if not path.parent.is_dir():
+        raise CliError(f"cannot write {what} {path}: no directory {path.parent} (create it first)")
+    return path
 
 
 def cmd_stats(args) -> int:
-    from bot.reports import admin
+    from bot.dialogue import operator
 
-    core = _core(_settings(args))
+    core = open_core(existing(load_settings(args)))
     try:
         s = core.store.admin.stats()
-        print(json.dumps(s, ensure_ascii=False, indent=1) if args.json else admin.stats_text(s, args.lang).plain)
+        print(json.dumps(s, ensure_ascii=False, indent=1) if args.json else operator.stats_text(s, args.lang).plain)
     finally:
         core.close()
     return 0
@@ -24,17 +39,18 @@ def cmd_stats(args) -> int:
 def cmd_unanswered(args) -> int:
     import csv
 
-    from bot.reports import admin
+    from bot.answering.unanswered import group_unanswered
+    from bot.dialogue import operator
     from bot.store.admin import since_timestamp
 
-    settings = _settings(args)
+    settings = load_settings(args)
     try:
         since = since_timestamp(args.since) if args.since is not None else None
     except ValueError as exc:
         raise CliError(f"--since: {exc}") from exc
-    core = _core(settings)
+    core = open_core(existing(settings))
     try:
-        groups = admin.group_unanswered(core.store.admin.unanswered(since), core.knowledge.answerer)
+        groups = group_unanswered(core.store.admin.unanswered(since), core.knowledge.answerer)
     finally:
         core.close()
     if args.csv:
@@ -44,16 +60,17 @@ def cmd_unanswered(args) -> int:
             w.writerow([g["count"], " | ".join(g["examples"]), " ".join(g["nearest_topics"]),
                         json.dumps(g["statuses"]), json.dumps(g["languages"]), g["last_seen"]])
     else:
-        print(admin.unanswered_text(groups, args.lang, limit=len(groups)).plain)
+        print(operator.unanswered_text(groups, args.lang, limit=len(groups)).plain)
     return 0
 
 
 def cmd_export(args) -> int:
-    from bot.reports import admin
+    from bot.reports.csv import export_csv
 
-    core = _core(_settings(args))
+    directory = output(Path(args.csv), "the CSV files into")
+    core = open_core(existing(load_settings(args)))
     try:
-        paths = admin.export_csv(core.store.admin.quiz_export(), core.kb.quiz, Path(args.csv))
+        paths = export_csv(core.store.admin.quiz_export(), core.kb.quiz, directory)
     finally:
         core.close()
     for p in paths:
@@ -64,17 +81,21 @@ def cmd_export(args) -> int:
 def cmd_backup(args) -> int:
     import sqlite3
 
-    settings = _settings(args)
-    target = Path(args.file)
-    if not settings.db_path.exists():
-        raise CliError(f"no database at {settings.db_path} (set AWARDBOT_DB or --db)")
+    from bot.store import DamagedCopy
+
+    settings = existing(load_settings(args))
+    target = output(Path(args.file), "the backup")
     if target.resolve() == settings.db_path.resolve():
         raise CliError(f"the backup file {target} is the database itself: name another file")
     store = open_db(settings)
     try:
         store.backup(target)
+    except DamagedCopy as exc:
+        raise CliError(f"backup NOT written: the copy failed its integrity check ({exc}), so the database "
+                       f"{settings.db_path} itself is damaged; {target} is unchanged. Keep the bot stopped and "
+                       "restore the last good backup (awardbot restore FILE)", code=1) from exc
     except (sqlite3.Error, OSError) as exc:
-        raise CliError(f"cannot write the backup {target}: {_reason(target, exc)}") from exc
+        raise CliError(f"cannot write the backup {target}: {reason(target, exc)}") from exc
     finally:
         store.close()
     print(f"backup written: {target.resolve()}")
@@ -82,34 +103,34 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from bot.cli import process as ops
+    from bot.cli import process
 
-    settings = _settings(args)
+    settings = load_settings(args)
     try:
-        ops.restore(Path(args.file), settings.db_path)
-    except ops.OpsError as exc:
+        process.restore(Path(args.file), settings.db_path)
+    except process.OpsError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
-        raise CliError(f"cannot restore to {settings.db_path}: {_reason(settings.db_path, exc)}") from exc
+        raise CliError(f"cannot restore to {settings.db_path}: {reason(settings.db_path, exc)}") from exc
     print(f"restored {args.file} → {settings.db_path}")
     return 0
 
 
 def cmd_reload(args) -> int:
-    from bot.cli import process as ops
-    from bot.kb import model as knowledge
+    from bot.cli import process
+    from bot.kb.load import load
     from bot.kb.problems import KnowledgeError
 
-    settings = _settings(args)
+    settings = load_settings(args)
     try:
-        knowledge.load(settings.knowledge_dir)
+        load(settings.knowledge_dir)
     except KnowledgeError as exc:
         print("\n".join(str(p) for p in exc.problems))
         print("not reloaded: the running bot keeps its current knowledge", file=sys.stderr)
         return 1
     try:
-        pid = ops.signal_running_bot(settings.db_path)
-    except ops.OpsError as exc:
+        pid = process.signal_running_bot(settings.db_path)
+    except process.OpsError as exc:
         raise CliError(str(exc)) from exc
     print(f"knowledge is valid; reload signalled to the running bot (pid {pid})")
     return 0
@@ -117,46 +138,42 @@ def cmd_reload(args) -> int:
 
 def cmd_health(args) -> int:
     """For container and service health checks: bot process alive, database readable, knowledge valid."""
-    import sqlite3
-
-    from bot.cli import process as ops
+    from bot.cli import process
     from bot.kb import cache as kbcache
     from bot.kb.problems import KnowledgeError
 
-    settings = _settings(args)
+    settings = load_settings(args)
     problems = []
-    if ops.running_pid(settings.db_path) is None:
+    if process.running_pid(settings.db_path) is None:
         problems.append(f"no running bot for {settings.db_path}")
+    elif error := process.last_db_error(settings.db_path):
+        problems.append(f"the running bot's last database error: {error}")
     if not settings.db_path.is_file():
         problems.append(f"no database at {settings.db_path}")
-    else:
-        try:
-            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True)
-            try:
-                conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            problems.append(f"database {settings.db_path} not readable: {exc}")
+    elif trouble := process.database_problem(settings.db_path):
+        problems.append(f"database {settings.db_path} {trouble}")
     try:
         kbcache.load_cached(settings.knowledge_dir, settings.cache_dir)
     except KnowledgeError as exc:
         first = exc.problems[0] if exc.problems else ""
         problems.append(f"knowledge base {settings.knowledge_dir} broken: {len(exc.problems)} problem(s), "
                         f"first {first} (see `awardbot check`)")
+    from bot.cli import web
+
+    problems += web.health_problems(settings.db_path, running=process.running_pid(settings.db_path) is not None)
     print("; ".join(problems) if problems else "ok")
     return 1 if problems else 0
 
 
 def cmd_team(args) -> int:
-    from bot.dialogue import teams as teamflow
+    from bot.dialogue import teams
 
-    core = _core(_settings(args))
+    core = open_core(existing(load_settings(args)))
     try:
         team = core.store.teams.find(args.team)
         if team is None:
             raise CliError(f"no team with id or name {args.team!r}")
-        report = teamflow.build_report(core, team)
+        report = teams.build_report(core, team)
     finally:
         core.close()
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else team_table(report))
@@ -196,32 +213,26 @@ def team_table(report: dict) -> str:
 
 
 def cmd_report(args) -> int:
-    from bot.assessment import scoring as quiz
-    from bot.cli import _answers_arg
-    from bot.dialogue import teams as teamflow
-    from bot.reports import pdf as report_pdf
+    from bot.dialogue import teams
+    from bot.reports import pdf
 
-    settings = _settings(args)
+    settings = load_settings(args)
     if (args.answers is None) == (args.team is None):
         raise CliError("give either --answers JSON (an individual report) or --team TEAM (a team report)")
-    core = _core(settings, open_store=args.team is not None)
+    output(Path(args.pdf), "the report")
+    core = open_core(existing(settings) if args.team is not None else settings, open_store=args.team is not None)
     try:
         if args.answers is not None:
-            answers = _answers_arg(args.answers)
-            try:
-                mode = quiz.validate_answers(core.kb.quiz, answers, args.mode)
-            except quiz.QuizInputError as exc:
-                raise CliError(str(exc)) from exc
-            result = quiz.score(core.kb, mode, answers, args.lang)
-            pdf = report_pdf.result_pdf(core.kb, result, args.lang, organisation=args.org or "")
+            result = score_answers(core.kb, args.answers, args.mode, args.lang)
+            document = pdf.result_pdf(core.kb, result, args.lang, organisation=args.org or "")
         else:
             team = core.store.teams.find(args.team)
             if team is None:
                 raise CliError(f"no team with id or name {args.team!r}")
-            pdf = report_pdf.team_pdf(core.kb, teamflow.build_report(core, team), args.lang)
+            document = pdf.team_pdf(core.kb, teams.build_report(core, team), args.lang)
     finally:
         core.close()
-    Path(args.pdf).write_bytes(pdf)
+    Path(args.pdf).write_bytes(document)
     print(f"report written: {Path(args.pdf).resolve()}")
     return 0
 

@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
+import sqlite3
 
-from bot.cli import CliError, _core, _settings
+from bot.cli.common import CliError, database_error, load_settings, open_core
 
 # Update types the bot handles (allowed_updates): messages, edits, buttons and inline queries.
 UPDATE_TYPES = ["message", "edited_message", "callback_query", "inline_query"]
 
 
-def _token(args) -> str:
+def _telegram_settings(args):
+    from bot import config
 
-    path = args.token_file or os.environ.get("AWARDBOT_TOKEN_FILE")
-    if path:
-        try:
-            token = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise CliError(f"cannot read the token file {path}: {exc.strerror}") from exc
-    else:
-        token = os.environ.get("AWARDBOT_TOKEN", "").strip()
-    if not token:
-        raise CliError("no Telegram token: set AWARDBOT_TOKEN or pass --token-file FILE (see README: @BotFather)")
-    if ":" not in token or any(c.isspace() for c in token):
-        raise CliError("the Telegram token looks malformed: expected the form 123456:ABC-DEF… from @BotFather")
-    return token
+    try:
+        return config.telegram(token_file=args.token_file, api_base_url=args.api_base_url,
+                               webhook_url=args.webhook_url, webhook_secret=args.webhook_secret, listen=args.listen)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def _preflight(options, token: str) -> None:
@@ -53,15 +46,34 @@ def _preflight(options, token: str) -> None:
         raise CliError(f"cannot reach the Telegram Bot API: {str(exc).replace(token, '***')}", code=1) from exc
 
 
+def _lock_and_open(settings):
+    """One bot per database, for the life of the process (a second one refuses, naming the first), then the
+    core: a broken database or knowledge base stops us before any network call."""
+    from bot.cli import process
+
+    try:
+        lock = process.Instance(settings.db_path)
+    except process.OpsError as exc:
+        raise CliError(str(exc), code=1) from exc
+    except (sqlite3.Error, OSError) as exc:
+        raise database_error(settings.db_path, exc) from exc
+    try:
+        return lock, open_core(settings)
+    except BaseException:
+        lock.release()
+        raise
+
+
 def cmd_telegram(args) -> int:
     from urllib.parse import urlparse
 
     from bot.logs import setup_logging
 
-    settings = _settings(args)
+    settings = load_settings(args)
     if args.port is not None and not 1 <= args.port <= 65535:
         raise CliError(f"--port: expected a port from 1 to 65535, got {args.port}")
-    token = _token(args)
+    tg_settings = _telegram_settings(args)
+    token = tg_settings.token
     setup_logging(settings.log_level, secrets=[token])
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # timedelta durations: PTB 22 deprecates the int form
     from telegram.error import InvalidToken, NetworkError
@@ -70,28 +82,25 @@ def cmd_telegram(args) -> int:
 
     options = tg.TelegramOptions(
         token=token,
-        base_url=args.api_base_url or os.environ.get("AWARDBOT_API_BASE_URL") or None,
+        base_url=tg_settings.api_base_url,
         concurrent_updates=args.concurrency,
         connection_pool=max(args.concurrency * 2, 8),
         rate_limit=args.rate_limit,
         reminder_check_seconds=args.reminder_check,
     )
-    from bot.cli import process as ops
-
-    core = _core(settings)  # a broken database or knowledge base stops us before any network call
+    lock, core = _lock_and_open(settings)
     try:
         _preflight(options, token)
     except BaseException:
         core.close()
+        lock.release()
         raise
     app = tg.build_application(core, options)
-    ops.write_pid(settings.db_path)
-    webhook_url = args.webhook_url or os.environ.get("AWARDBOT_WEBHOOK_URL")
-    listen = args.listen or os.environ.get("AWARDBOT_LISTEN") or "127.0.0.1"
+    webhook_url, listen = tg_settings.webhook_url, tg_settings.listen
     port = args.port or settings.port
     try:
         if webhook_url:
-            secret = tg.webhook_secret(args.webhook_secret or os.environ.get("AWARDBOT_WEBHOOK_SECRET"))
+            secret = tg.webhook_secret(tg_settings.webhook_secret)
             setup_logging(settings.log_level, secrets=[token, secret])
             try:
                 app.run_webhook(
@@ -109,8 +118,8 @@ def cmd_telegram(args) -> int:
     except NetworkError as exc:
         raise CliError(f"cannot reach the Telegram Bot API: {exc}", code=1) from exc
     finally:
-        ops.remove_pid(settings.db_path)
         core.close()
+        lock.release()
     return 0
 
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 from bot.answering.answerer import CLAUSE_RE, LOG_LIMIT, MAX_QUESTION, Answer
+from bot.dialogue import buttons
+from bot.dialogue.events import lang_from_hint
 from bot.kb.model import Entry
 from bot.ui.replies import Button, Reply, Text, reply
 from bot.ui.texts import t
@@ -38,7 +40,7 @@ def suggestions(core, text: str, lang_hint: str | None, limit: int = 5) -> list[
     """The entries worth offering for a partly typed inline query: the candidates a chat question would
     show as its answer or as "did you mean" (same thresholds), or a few starting points when nothing is
     typed yet. Inline queries arrive on every keystroke, so nothing is recorded."""
-    lang = "zh" if (lang_hint or "").lower().startswith("zh") else "en"
+    lang = lang_from_hint(lang_hint, default="en")
     text = text.strip()
     if not text:
         entries = [core.kb.entries[e] for e in INLINE_DEFAULTS if e in core.kb.entries]
@@ -66,8 +68,9 @@ def answer_question(turn, text: str) -> list[Reply]:
     if ans.status == "answered":
         return [entry_reply(turn, best.entry, qid)]
     if ans.status == "unsure":
-        buttons = [[Button(c.entry.title[turn.lang], f"e:{c.entry.id}:{qid}")] for c in ans.candidates[:3]]
-        return [reply(t("unsure", turn.lang), buttons, kind="unsure")]
+        rows = [[Button(c.entry.title[turn.lang], buttons.OPEN_ENTRY.encode(c.entry.id, qid))]
+                for c in ans.candidates[:3]]
+        return [reply(t("unsure", turn.lang), rows, kind="unsure")]
     return [declined_reply(turn, ans)]
 
 
@@ -77,11 +80,18 @@ def declined_reply(turn, ans: Answer) -> Reply:
         return reply(t("empty", lang), kind="declined")
     if ans.reason == "too_long":
         return reply(t("too_long", lang, length=len(ans.question), limit=MAX_QUESTION), kind="declined")
-    menu = [[Button(t("btn_quiz", lang), "menu:quiz"), Button("📚 /topics", "menu:topics")]]
+    menu = [[Button(t("btn_quiz", lang), buttons.MENU.encode("quiz")),
+             Button("📚 /topics", buttons.MENU.encode("topics"))]]
     if ans.reason == "no_such_clause":
         number = CLAUSE_RE.findall(turn.core.knowledge.answerer.retriever.analyzer.normalize.basic(ans.question))
-        buttons = [[Button(f"{c.entry.clause} {c.entry.title[lang]}", f"e:{c.entry.id}:0")] for c in ans.candidates]
-        return reply(t("no_such_clause", lang, clause=number[0] if number else "?"), buttons + menu, kind="declined")
+        rows = [[Button(f"{c.entry.clause} {c.entry.title[lang]}", buttons.OPEN_ENTRY.encode(c.entry.id, 0))]
+                for c in ans.candidates]
+        return reply(t("no_such_clause", lang, clause=number[0] if number else "?"), rows + menu, kind="declined")
+    if ans.reason == "no_such_clause":
+        number = CLAUSE_RE.findall(turn.core.knowledge.answerer.retriever.analyzer.normalize.basic(ans.question))
+        rows = [[Button(f"{c.entry.clause} {c.entry.title[lang]}", buttons.OPEN_ENTRY.encode(c.entry.id, 0))]
+                for c in ans.candidates]
+        return reply(t("no_such_clause", lang, clause=number[0] if number else "?"), rows + menu, kind="declined")
     if ans.reason == "out_of_scope" and ans.redirect is not None:
         text = Text().add(ans.redirect.answer[lang]).nl(2).i(t("out_of_scope_tail", lang))
         return reply(text, menu, kind="declined")
@@ -103,7 +113,7 @@ def _related_buttons(turn, entry: Entry, qid: int) -> list[list[Button]]:
     rows = []
     for rid in entry.related[:RELATED_BUTTONS]:
         if rid in kb.entries:
-            rows.append([Button("↪ " + kb.entries[rid].title[turn.lang], f"e:{rid}:{qid}")])
+            rows.append([Button("↪ " + kb.entries[rid].title[turn.lang], buttons.OPEN_ENTRY.encode(rid, qid))])
     return rows
 
 
@@ -121,10 +131,10 @@ def entry_reply(turn, entry: Entry, qid: int = 0) -> Reply:
     text.nl().add(entry.answer[lang])
     rows = []
     if _has_more(entry):
-        rows.append([Button(t("btn_more", lang), f"m:{entry.id}:{qid}")])
+        rows.append([Button(t("btn_more", lang), buttons.READ_MORE.encode(entry.id, qid))])
     rows += _related_buttons(turn, entry, qid)
-    rows.append([Button(t("btn_up", lang), f"f:{entry.id}:{qid}:1"),
-                 Button(t("btn_down", lang), f"f:{entry.id}:{qid}:0")])
+    rows.append([Button(t("btn_up", lang), buttons.VOTE.encode(entry.id, qid, 1)),
+                 Button(t("btn_down", lang), buttons.VOTE.encode(entry.id, qid, 0))])
     return reply(text, rows, kind="answer")
 
 
@@ -175,7 +185,7 @@ def topics_reply(turn) -> Reply:
             continue
         entries = kb.in_group(group.id)
         text.nl().b(group.name[lang]).nl().add(sep.join(e.title[lang] for e in entries)).nl()
-        rows.append([Button(group.name[lang], f"g:{group.id}")])
+        rows.append([Button(group.name[lang], buttons.OPEN_GROUP.encode(group.id))])
     text.nl().i(t("topics_tail", lang))
     return reply(text, rows, kind="topics")
 
@@ -190,18 +200,47 @@ def group_reply(turn, group_id: str) -> Reply | None:
     entries = kb.in_group(group_id)
     if group.start in kb.entries:  # the group's introduction first
         entries = [kb.entries[group.start], *(e for e in entries if e.id != group.start)]
-    rows = [[Button(e.title[lang], f"e:{e.id}:0")] for e in entries]
+    rows = [[Button(e.title[lang], buttons.OPEN_ENTRY.encode(e.id, 0))] for e in entries]
     return reply(Text().b(group.name[lang]).nl().add(t("group_pick", lang)), rows, kind="group")
 
 
 def other_matches_reply(turn, qid: int, rejected: str) -> Reply:
     """After a 👎: the next candidates for the same question, or how to ask again."""
     lang = turn.lang
-    logged = turn.core.store.question(qid) if qid else None
+    logged = buttons.owned(turn, turn.core.store.question(qid)) if qid else None
     rows = []
-    if logged and logged["user_id"] == turn.user_id:
+    if logged:
         answerer = turn.core.knowledge.answerer
         ranking = answerer.rank(logged["text"], k=4)
-        rows = [[Button(c.entry.title[lang], f"e:{c.entry.id}:{qid}")] for c in ranking.inside
+        rows = [[Button(c.entry.title[lang], buttons.OPEN_ENTRY.encode(c.entry.id, qid))] for c in ranking.inside
                 if c.entry.id != rejected and c.score >= answerer.thresholds.unsure][:3]
     return reply(t("feedback_down_others" if rows else "feedback_down_rephrase", lang), rows, kind="feedback_down")
+
+
+# -- buttons -------------------------------------------------------------------------------------------
+
+def open_entry(turn, entry_id: str, raw_qid: str) -> list[Reply] | None:
+    entry = turn.core.kb.entries.get(entry_id)
+    qid = buttons.own_question(turn, raw_qid or "0")
+    return [entry_reply(turn, entry, qid)] if entry and qid is not None else None
+
+
+def read_more(turn, entry_id: str, raw_qid: str) -> list[Reply] | None:
+    entry = turn.core.kb.entries.get(entry_id)
+    qid = buttons.own_question(turn, raw_qid or "0")
+    return [more_reply(turn, entry, qid)] if entry and qid is not None else None
+
+
+def vote(turn, entry_id: str, raw_qid: str, value: str) -> list[Reply] | None:
+    """👍 thanks; 👎 thanks and offers the next matches for the same question."""
+    qid = buttons.own_question(turn, raw_qid)
+    if entry_id not in turn.core.kb.entries or qid is None or value not in ("0", "1"):
+        return None
+    turn.core.store.record_feedback(turn.user_id, qid, entry_id, 1 if value == "1" else -1)
+    thanks = Reply(toast=t("feedback_thanks", turn.lang), kind="feedback")
+    return [thanks] if value == "1" else [thanks, other_matches_reply(turn, qid, entry_id)]
+
+
+def open_group(turn, group_id: str) -> list[Reply] | None:
+    found = group_reply(turn, group_id)
+    return [found] if found else None

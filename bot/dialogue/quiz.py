@@ -11,8 +11,9 @@ from __future__ import annotations
 import string
 from functools import partial
 
-from bot.assessment import scoring as quiz
-from bot.reports import summary as results
+from bot.assessment import scoring
+from bot.dialogue import buttons
+from bot.reports import summary
 from bot.ui.replies import Button, Reply, Text, reply
 from bot.ui.texts import number, t
 
@@ -36,19 +37,19 @@ def quiz_command(turn, arg: str = "") -> list[Reply]:
         ids = _live_ids(turn, active)
         done = len(turn.core.store.quiz_answers(active["id"]))
         text = t("quiz_resume", lang, mode=t("mode_" + active["mode"], lang), done=done, total=len(ids))
-        buttons = [[Button(t("btn_continue", lang), f"qc:{active['id']}"),
-                    Button(t("btn_restart", lang), f"qr:{active['id']}")]]
-        return [reply(text, buttons, kind="quiz_resume")]
-    if arg in quiz.MODES:
+        rows = [[Button(t("btn_continue", lang), buttons.QUIZ_RESUME.encode(active["id"])),
+                 Button(t("btn_restart", lang), buttons.QUIZ_RESTART.encode(active["id"]))]]
+        return [reply(text, rows, kind="quiz_resume")]
+    if arg in scoring.MODES:
         return start(turn, arg)
     text = t("quiz_choose", lang, quick=len(bank.modes["quick"]), full=len(bank.modes["full"]))
-    buttons = [[Button(t("btn_quick", lang, n=len(bank.modes["quick"])), "qm:quick")],
-               [Button(t("btn_full", lang, n=len(bank.modes["full"])), "qm:full")]]
-    return [reply(text, buttons, kind="quiz_choose")]
+    rows = [[Button(t("btn_quick", lang, n=len(bank.modes["quick"])), buttons.QUIZ_MODE.encode("quick"))],
+            [Button(t("btn_full", lang, n=len(bank.modes["full"])), buttons.QUIZ_MODE.encode("full"))]]
+    return [reply(text, rows, kind="quiz_choose")]
 
 
 def start(turn, mode: str, team_id: str | None = None) -> list[Reply]:
-    ids = quiz.question_ids(_bank(turn), mode)
+    ids = scoring.question_ids(_bank(turn), mode)
     sid = turn.core.store.start_quiz(turn.user_id, mode, ids, turn.core.settings.reminder_hours)
     if team_id:
         turn.core.store.teams.link_session(sid, team_id)
@@ -59,7 +60,7 @@ def question_reply(turn, session: dict, answers: dict, edit: bool) -> Reply:
     lang = turn.lang
     bank = _bank(turn)
     ids = _live_ids(turn, session)
-    index, q = quiz.next_question(bank, ids, answers)
+    index, q = scoring.next_question(bank, ids, answers)
     cat = bank.categories[q.category]
     header = t("quiz_header", lang, n=index + 1, total=len(ids), category=cat.name[lang])
     if q.item:
@@ -69,10 +70,10 @@ def question_reply(turn, session: dict, answers: dict, edit: bool) -> Reply:
     for i, opt in enumerate(q.options):
         text.add(f"{LETTERS[i]}. {opt.text[lang]}").nl()
     sid = session["id"]
-    letters = [Button(LETTERS[i], f"q:{sid}:{index}:{i}") for i in range(len(q.options))]
+    letters = [Button(LETTERS[i], buttons.QUIZ_ANSWER.encode(sid, index, i)) for i in range(len(q.options))]
     rows = [letters[:3], letters[3:]] if len(letters) > 3 else [letters]
-    rows.append([Button(t("btn_unknown", lang), f"q:{sid}:{index}:{q.unknown_index}"),
-                 Button(t("btn_pause", lang), f"qx:{sid}")])
+    rows.append([Button(t("btn_unknown", lang), buttons.QUIZ_ANSWER.encode(sid, index, q.unknown_index)),
+                 Button(t("btn_pause", lang), buttons.QUIZ_PAUSE.encode(sid))])
     return reply(text, rows, edit=edit, kind="quiz_question")
 
 
@@ -83,32 +84,25 @@ def typed_option(turn) -> list[Reply]:
     if session is None:
         return [reply(t("no_such_choice", turn.lang), kind="no_such_choice")]
     answers = turn.core.store.quiz_answers(session["id"])
-    if quiz.next_question(_bank(turn), _live_ids(turn, session), answers) is None:
+    if scoring.next_question(_bank(turn), _live_ids(turn, session), answers) is None:
         return finish(turn, session, answers)
     return [reply(t("quiz_press_option", turn.lang), kind="hint"), question_reply(turn, session, answers, edit=False)]
 
 
-def _owned_active(turn, sid: str) -> dict | None:
-    session = turn.core.store.quiz_session(sid)
-    if session is None or session["user_id"] != turn.user_id or session["status"] != "active":
-        return None
-    return session
-
-
 def answer(turn, sid: str, index: str, option: str) -> list[Reply] | None:
     """A press on an answer button; None when it does not match the stored attempt (expired)."""
-    session = _owned_active(turn, sid)
+    session = buttons.own_active_quiz(turn, sid)
     if session is None or not index.isdigit() or not option.isdigit():
         return None
     store = turn.core.store
     answers = store.quiz_answers(sid)
     ids = _live_ids(turn, session)
-    step = quiz.next_question(_bank(turn), ids, answers)
+    step = scoring.next_question(_bank(turn), ids, answers)
     if step is None or step[0] != int(index) or int(option) >= step[1].option_count:
         return None
     store.save_answer(sid, step[1].id, int(option), turn.core.settings.reminder_hours)
     answers[step[1].id] = int(option)
-    if quiz.next_question(_bank(turn), ids, answers) is None:
+    if scoring.next_question(_bank(turn), ids, answers) is None:
         return finish(turn, session, answers)
     return [question_reply(turn, session, answers, edit=True)]
 
@@ -117,21 +111,22 @@ def finish(turn, session: dict, answers: dict) -> list[Reply]:
     lang = turn.lang
     kb = turn.core.kb
     store = turn.core.store
-    result = quiz.score(kb, session["mode"], answers, lang)
+    result = scoring.score(kb, session["mode"], answers, lang)
     history = store.quiz_results(turn.user_id, limit=1)
     previous = history[0] if history else None
     store.finish_quiz(session["id"], turn.user_id, session["mode"], result)
     if session.get("team_id"):
         member = store.teams.membership(session["team_id"], turn.user_id)
         store.teams.tag_result(session["id"], team_id=session["team_id"], role=member["role"] if member else None)
-    change = quiz.changes(result, previous["result"] if previous else None)
-    text = results.result_text(kb.quiz, result, lang, change,
+    change = scoring.changes(result, previous["result"] if previous else None)
+    text = summary.result_text(kb.quiz, result, lang, change,
                                previous["finished_at"] if previous else "", previous["mode"] if previous else "")
-    rows = [[Button("📖 " + r["title"], f"e:{r['entry']}:0")] for r in result["recommendations"]]
+    rows = [[Button("📖 " + r["title"], buttons.OPEN_ENTRY.encode(r["entry"], 0))] for r in result["recommendations"]]
     sid = session["id"]
-    rows.append([Button(t("btn_peers", lang), f"pb:{sid}"), Button(t("btn_pdf", lang), f"rp:{sid}")])
-    rows.append([Button(t("btn_history", lang), "h")])
-    png = partial(results.result_chart, kb.quiz, result, lang, previous["result"] if previous else None)
+    rows.append([Button(t("btn_peers", lang), buttons.PEERS_BEGIN.encode(sid)),
+                 Button(t("btn_pdf", lang), buttons.RESULT_PDF.encode(sid))])
+    rows.append([Button(t("btn_history", lang), buttons.HISTORY.encode())])
+    png = partial(summary.result_chart, kb.quiz, result, lang, previous["result"] if previous else None)
     return [
         reply(t("quiz_done", lang, n=len(_live_ids(turn, session))), edit=True, kind="quiz_done"),
         reply(text, rows, kind="quiz_result"),
@@ -140,24 +135,24 @@ def finish(turn, session: dict, answers: dict) -> list[Reply]:
 
 
 def resume(turn, sid: str) -> list[Reply] | None:
-    session = _owned_active(turn, sid)
+    session = buttons.own_active_quiz(turn, sid)
     if session is None:
         return None
     answers = turn.core.store.quiz_answers(sid)
-    if quiz.next_question(_bank(turn), _live_ids(turn, session), answers) is None:
+    if scoring.next_question(_bank(turn), _live_ids(turn, session), answers) is None:
         return finish(turn, session, answers)
     return [question_reply(turn, session, answers, edit=False)]
 
 
 def restart(turn, sid: str) -> list[Reply] | None:
-    session = _owned_active(turn, sid)
+    session = buttons.own_active_quiz(turn, sid)
     if session is None:
         return None
     return start(turn, session["mode"])  # start_quiz abandons the old attempt in the same transaction
 
 
 def pause(turn, sid: str | None = None) -> list[Reply]:
-    session = _owned_active(turn, sid) if sid else turn.core.store.active_quiz(turn.user_id)
+    session = buttons.own_active_quiz(turn, sid) if sid else turn.core.store.active_quiz(turn.user_id)
     if session is None:
         return [reply(t("quiz_none", turn.lang), kind="quiz_none")]
     done = len(turn.core.store.quiz_answers(session["id"]))
@@ -173,7 +168,7 @@ def history(turn) -> list[Reply]:
     text = Text().b(t("history_title", lang)).nl()
     for r in rows:
         partial = t("history_partial", lang) if r["partial"] else ""
-        if not results.has_estimate(r["result"]):
+        if not summary.has_estimate(r["result"]):
             total, partial = t("history_no_estimate", lang), ""
         else:
             total = number(r["total"]) + "/1000"
@@ -186,6 +181,20 @@ def reminder(turn, session: dict) -> Reply:
     lang = turn.lang
     done = len(turn.core.store.quiz_answers(session["id"]))
     text = t("reminder", lang, done=done, total=len(_live_ids(turn, session)))
-    buttons = [[Button(t("btn_continue", lang), f"qc:{session['id']}"),
-                Button(t("btn_reminders_off", lang), "r:off")]]
-    return reply(text, buttons, kind="reminder")
+    rows = [[Button(t("btn_continue", lang), buttons.QUIZ_RESUME.encode(session["id"])),
+             Button(t("btn_reminders_off", lang), buttons.REMINDERS.encode("off"))]]
+    return reply(text, rows, kind="reminder")
+
+
+# -- commands and buttons ------------------------------------------------------------------------------
+
+def quiz_command_arg(turn, arg: str) -> list[Reply]:
+    return quiz_command(turn, arg.lower())
+
+
+def choose_mode(turn, mode: str) -> list[Reply] | None:
+    return quiz_command(turn, mode) if mode in scoring.MODES else None
+
+
+def pause_button(turn, sid: str) -> list[Reply] | None:
+    return pause(turn, sid) if buttons.own_active_quiz(turn, sid) else None

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from functools import partial
 
-from bot.assessment import teams
-from bot.dialogue import quiz as quizflow
-from bot.reports import pdf as report_pdf
+from bot.assessment import benchmark
+from bot.dialogue import buttons, quiz
+from bot.reports import pdf
 from bot.store.teams import ROLES
 from bot.ui.replies import Button, Reply, Text, reply
 from bot.ui.texts import number, t
 
 
 def _link(turn, token: str) -> str:
-    username = getattr(turn.core, "bot_username", None)
-    return f"https://t.me/{username}?start=team_{token}" if username else f"/start team_{token}"
+    return turn.link(f"team_{token}")  # the channel's own deep link (t.me in Telegram)
 
 
 def _owned(turn, key: str) -> dict | None:
@@ -58,8 +57,8 @@ def team_command(turn, arg: str) -> list[Reply]:
 
 
 def _owner_buttons(turn, team: dict) -> list[list[Button]]:
-    return [[Button(t("btn_team_report", turn.lang), f"tr:{team['id']}"),
-             Button(t("btn_team_pdf", turn.lang), f"tp:{team['id']}")]]
+    return [[Button(t("btn_team_report", turn.lang), buttons.TEAM_REPORT.encode(team["id"])),
+             Button(t("btn_team_pdf", turn.lang), buttons.TEAM_PDF.encode(team["id"]))]]
 
 
 def report_replies(turn, team: dict) -> list[Reply]:
@@ -84,8 +83,8 @@ def report_replies(turn, team: dict) -> list[Reply]:
         sep = "、" if lang == "zh" else ", "
         text.add(t("team_report_disagree", lang, cats=sep.join(bank.categories[c].name[lang]
                                                                  for c in report["most_disagreement"]))).nl()
-    focus = teams.team_focus(report, turn.core.kb, lang)
-    line = teams.focus_line(bank, focus, lang)
+    focus = benchmark.team_focus(report, turn.core.kb, lang)
+    line = benchmark.focus_line(bank, focus, lang)
     if line:
         text.nl().add(line).nl()
     if focus["recommendations"]:
@@ -93,17 +92,17 @@ def report_replies(turn, team: dict) -> list[Reply]:
         for i, rec in enumerate(focus["recommendations"], 1):
             text.add(f"{i}. ").b(rec["title"]).add(" — " + rec["why"]).nl()
     text.nl().i(t("team_report_small", lang))
-    rows = [[Button("📖 " + r["title"], f"e:{r['entry']}:0")] for r in focus["recommendations"]]
+    rows = [[Button("📖 " + r["title"], buttons.OPEN_ENTRY.encode(r["entry"], 0))] for r in focus["recommendations"]]
     return [reply(text, rows + _owner_buttons(turn, team), kind="team_report")]
 
 
 def build_report(core, team: dict) -> dict:
-    return teams.team_report(team, core.store.teams.latest_results(team["id"]), core.kb.quiz.categories)
+    return benchmark.team_report(team, core.store.teams.latest_results(team["id"]), core.kb.quiz.categories)
 
 
 def team_pdf_reply(turn, team: dict) -> Reply:
-    pdf = partial(report_pdf.team_pdf, turn.core.kb, build_report(turn.core, team), turn.lang)
-    return reply(team["name"], document=pdf, document_name=f"awardbot-team-{team['id']}.pdf", kind="team_pdf")
+    render = partial(pdf.team_pdf, turn.core.kb, build_report(turn.core, team), turn.lang)
+    return reply(team["name"], document=render, document_name=f"awardbot-team-{team['id']}.pdf", kind="team_pdf")
 
 
 # -- joining -----------------------------------------------------------------------------------------
@@ -113,8 +112,8 @@ def join_link(turn, token: str) -> list[Reply]:
     if team is None or team["status"] != "open":
         return [reply(t("team_join_closed", turn.lang), kind="team_join_closed")]
     turn.core.store.update_user(turn.user_id, pending=json.dumps({"join": team["id"]}))
-    buttons = [[Button(t("role_" + r, turn.lang), f"tj:{team['id']}:{r}")] for r in ROLES]
-    return [reply(t("team_join", turn.lang, name=team["name"]), buttons, kind="team_join")]
+    rows = [[Button(t("role_" + r, turn.lang), buttons.TEAM_ROLE.encode(team["id"], r))] for r in ROLES]
+    return [reply(t("team_join", turn.lang, name=team["name"]), rows, kind="team_join")]
 
 
 def join_role(turn, team_id: str, role: str) -> list[Reply] | None:
@@ -127,22 +126,17 @@ def join_role(turn, team_id: str, role: str) -> list[Reply] | None:
     store.teams.join(team_id, turn.user_id, role)
     store.update_user(turn.user_id, pending=None)
     first = reply(t("team_joined", turn.lang, name=team["name"], role=t("role_" + role, turn.lang)), kind="team_joined")
-    return [first, *quizflow.start(turn, "quick", team_id=team_id)]
+    return [first, *quiz.start(turn, "quick", team_id=team_id)]
 
 
 # -- peers and the personal report --------------------------------------------------------------------
 
-def _own_result(turn, sid: str) -> dict | None:
-    row = turn.core.store.teams.result(sid)
-    return row if row and row["user_id"] == turn.user_id else None
-
-
 def peers_start(turn, sid: str) -> list[Reply] | None:
-    if _own_result(turn, sid) is None:
+    if buttons.own_result(turn, sid) is None:
         return None
     rows, row = [], []
-    for ind in teams.INDUSTRIES:
-        row.append(Button(t("ind_" + ind, turn.lang), f"pi:{sid}:{ind}"))
+    for ind in benchmark.INDUSTRIES:
+        row.append(Button(t("ind_" + ind, turn.lang), buttons.PEERS_INDUSTRY.encode(sid, ind)))
         if len(row) == 2:
             rows.append(row)
             row = []
@@ -150,32 +144,32 @@ def peers_start(turn, sid: str) -> list[Reply] | None:
 
 
 def peers_industry(turn, sid: str, industry: str) -> list[Reply] | None:
-    if _own_result(turn, sid) is None or industry not in teams.INDUSTRIES:
+    if buttons.own_result(turn, sid) is None or industry not in benchmark.INDUSTRIES:
         return None
-    buttons = [[Button(t("size_" + s, turn.lang), f"ps:{sid}:{industry}:{s}")] for s in teams.SIZES]
-    return [reply(t("peers_size", turn.lang), buttons, edit=True, kind="peers_size")]
+    rows = [[Button(t("size_" + s, turn.lang), buttons.PEERS_SIZE.encode(sid, industry, s))] for s in benchmark.SIZES]
+    return [reply(t("peers_size", turn.lang), rows, edit=True, kind="peers_size")]
 
 
 def peers_result(turn, sid: str, industry: str, size: str) -> list[Reply] | None:
-    row = _own_result(turn, sid)
-    if row is None or industry not in teams.INDUSTRIES or size not in teams.SIZES:
+    row = buttons.own_result(turn, sid)
+    if row is None or industry not in benchmark.INDUSTRIES or size not in benchmark.SIZES:
         return None
     store = turn.core.store.teams
     store.tag_result(sid, industry=industry, size=size)
     lang = turn.lang
     peers, scope = store.peer_results(turn.user_id, industry, size), "peers_scope_same"
-    if len(peers) < teams.MIN_PEERS:
+    if len(peers) < benchmark.MIN_PEERS:
         peers, scope = store.peer_results(turn.user_id), "peers_scope_all"
-    if len(peers) < teams.MIN_PEERS:
-        return [reply(t("peers_few", lang, min=teams.MIN_PEERS), edit=True, kind="peers_few")]
-    pct = teams.percentiles(row["result"], peers)
+    if len(peers) < benchmark.MIN_PEERS:
+        return [reply(t("peers_few", lang, min=benchmark.MIN_PEERS), edit=True, kind="peers_few")]
+    pct = benchmark.percentiles(row["result"], peers)
     bank = turn.core.kb.quiz
     text = Text().b(t("peers_title", lang, scope=t(scope, lang), n=len(peers))).nl()
     for cat_id, value in pct.items():
         name = bank.categories[cat_id].name[lang]
         text.add("• " + (t("peers_line", lang, name=name, pct=value) if value is not None
                          else t("peers_none", lang, name=name))).nl()
-    text.i(t("peers_note", lang, min=teams.MIN_PEERS))
+    text.i(t("peers_note", lang, min=benchmark.MIN_PEERS))
     return [reply(text, edit=True, kind="peers")]
 
 
@@ -186,9 +180,26 @@ def pdf_report(turn, sid: str | None = None, organisation: str = "") -> list[Rep
             return [reply(t("report_none", turn.lang), kind="report_none")]
         row = latest[0]
     else:
-        row = _own_result(turn, sid)
+        row = buttons.own_result(turn, sid)
         if row is None:
             return None
-    pdf = partial(report_pdf.result_pdf, turn.core.kb, row["result"], turn.lang, organisation=organisation[:80])
-    return [reply(t("report_caption", turn.lang), document=pdf,
+    render = partial(pdf.result_pdf, turn.core.kb, row["result"], turn.lang, organisation=organisation[:80])
+    return [reply(t("report_caption", turn.lang), document=render,
                   document_name=f"awardbot-report-{row['session_id']}.pdf", kind="report_pdf")]
+
+
+# -- commands and buttons ------------------------------------------------------------------------------
+
+def report_command(turn, arg: str) -> list[Reply] | None:
+    """/report [organisation]: the latest result as a PDF."""
+    return pdf_report(turn, organisation=arg)
+
+
+def report_button(turn, team_id: str) -> list[Reply] | None:
+    team = buttons.own_team(turn, team_id)
+    return report_replies(turn, team) if team else None
+
+
+def pdf_button(turn, team_id: str) -> list[Reply] | None:
+    team = buttons.own_team(turn, team_id)
+    return [team_pdf_reply(turn, team)] if team else None

@@ -13,8 +13,7 @@ import json
 import logging
 from pathlib import Path
 
-from bot.kb import fields, quizbank
-from bot.kb import model as knowledge
+from bot.kb import fields, load, model, quizbank
 from bot.kb.atomicfile import atomic_write
 from bot.kb.model import Entry, Group, KnowledgeBase, SynonymGroup, Topic
 
@@ -24,7 +23,8 @@ _TUPLE_DICTS = ("questions", "keywords", "evidence", "pitfalls")
 
 def _key(fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
-    for module in (knowledge, quizbank, fields):
+    # every module whose code shapes the stored value: a changed Entry or validator must not restore
+    for module in (model, load, quizbank, fields):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:32]
 
@@ -65,7 +65,7 @@ def restore(data: dict) -> KnowledgeBase:
 
 def load_cached(directory: Path, cache_dir: Path | None) -> KnowledgeBase:
     """The knowledge base: from the cache when the files are unchanged, else loaded, validated, cached."""
-    fingerprint = knowledge.fingerprint(directory)
+    fingerprint = load.fingerprint(directory)
     path = cache_dir / f"knowledge-{_key(fingerprint)}.json" if cache_dir else None
     if path is not None and path.exists():
         try:
@@ -75,7 +75,7 @@ def load_cached(directory: Path, cache_dir: Path | None) -> KnowledgeBase:
                 return dataclasses.replace(kb, directory=str(directory))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.info("knowledge cache unreadable, reloading: %s", exc)
-    kb = knowledge.load(directory)  # raises KnowledgeError: nothing broken is ever cached
+    kb = load.load(directory)  # raises KnowledgeError: nothing broken is ever cached
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,10 +16,9 @@ import io
 from datetime import date
 from pathlib import Path
 
-from bot.assessment import teams
+from bot.assessment import benchmark
 from bot.kb.model import KnowledgeBase
-from bot.reports import chart
-from bot.reports import summary as results
+from bot.reports import chart, summary
 from bot.reports.pdf_layout import (
     BLUE,
     CJK_FONT,
@@ -200,7 +199,7 @@ def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "
         meta.insert(0, _field("org", organisation, lang))
     para(pdf, "    ".join(meta), 10, GREY)
     pdf.ln(2)
-    heading(pdf, results.total_line(result, lang), 16)
+    heading(pdf, summary.total_line(result, lang), 16)
     if result["partial"]:
         missing = [bank.categories[c].name[lang] for c, v in result["categories"].items() if v["score_pct"] is None]
         para(pdf, t("result_partial", lang, cats=("、" if lang == "zh" else ", ").join(missing)), 9.5, GREY)
@@ -214,8 +213,8 @@ def result_pdf(kb: KnowledgeBase, result: dict, lang: str, organisation: str = "
                      level, f"{number(c['points'])} / {c['max_points']}"])
     table(pdf, [_label(k, lang) for k in ("category", "clause", "score", "level", "points")], rows,
            (55, 18, 22, 40, 30))
-    _chart(pdf, results.result_chart(bank, result, lang))
-    return _closing(pdf, kb, results.strength_line(bank, result, lang), result["recommendations"], lang)
+    _chart(pdf, summary.result_chart(bank, result, lang))
+    return _closing(pdf, kb, summary.strength_line(bank, result, lang), result["recommendations"], lang)
 
 
 def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = None) -> bytes:
@@ -250,10 +249,10 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
             bank.categories[c].name[lang] for c in report["most_disagreement"])), 10)
     means = {"categories": {c: {"score_pct": v["mean"]} for c, v in report["categories"].items()},
              "total": report["total"]["mean"] or 0}
-    texts = results.chart_texts(bank, means, lang)
+    texts = summary.chart_texts(bank, means, lang)
     _chart(pdf, chart.radar_png(texts["labels"], texts["values"], texts["title"]))
-    focus = teams.team_focus(report, kb, lang)
-    return _closing(pdf, kb, teams.focus_line(bank, focus, lang), focus["recommendations"], lang)
+    focus = benchmark.team_focus(report, kb, lang)
+    return _closing(pdf, kb, benchmark.focus_line(bank, focus, lang), focus["recommendations"], lang)
 
 
 def _closing(pdf, kb: KnowledgeBase, strength: str | None, recs: list[dict], lang: str) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 
-from bot.assessment import scoring as quiz
+from bot.assessment import scoring
 from bot.store.teams import ROLES
 from bot.ui.texts import number, t
 
@@ -72,7 +72,7 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
     categories differ (as for one person's result), so no category is both at once."""
     bank = kb.quiz
     means = {c: v["mean"] for c, v in report.get("categories", {}).items() if v["mean"] is not None}
-    order, strongest, weakest, all_equal = quiz.extremes(means, {c: bank.categories[c].points for c in means})
+    order, strongest, weakest, all_equal = scoring.extremes(means, {c: bank.categories[c].points for c in means})
     out = {"strongest": strongest, "weakest": weakest, "all_equal": all_equal, "recommendations": []}
     if not order:
         return out
@@ -82,7 +82,7 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
     def add(entry_id: str, why: str) -> None:
         if entry_id in kb.entries and entry_id not in used and len(recs) < maximum:
             used.add(entry_id)
-            recs.append(quiz.recommendation(kb.entries[entry_id], lang, why))
+            recs.append(scoring.recommendation(kb.entries[entry_id], lang, why))
 
     name = bank.categories[focus].name[lang]
     add_first = t("team_rec_weakest" if weakest else "team_rec_even", lang, category=name,

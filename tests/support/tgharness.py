@@ -1,0 +1,117 @@
+"""Drive the real python-telegram-bot Application against the fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from dataclasses import dataclass, field
+
+from bot.channels.telegram.app import TelegramOptions, build_application
+from tests.fakebotapi import FakeBotAPI
+
+TOKEN = "123456:TEST-token"
+SENDS = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "answerCallbackQuery",
+         "answerInlineQuery", "editMessageReplyMarkup"}
+
+
+@contextlib.asynccontextmanager
+async def running_bot(core, fake: FakeBotAPI, **options):
+    """The real Application, polling the fake. The in-process lifecycle skips post_init/post_shutdown,
+    so they are called here, as run_polling would."""
+    opts = TelegramOptions(token=TOKEN, base_url=fake.base_url, rate_limit=0, reminder_check_seconds=0.2,
+                           **options)
+    app = build_application(core, opts)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0, timeout=1,
+                                    allowed_updates=["message", "edited_message", "callback_query", "inline_query"])
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.post_shutdown(app)
+        await app.shutdown()
+
+
+async def settle(fake: FakeBotAPI, quiet: float = 0.25, limit: float = 8.0) -> None:
+    """Wait until the bot has made no new API call for `quiet` seconds.
+
+    A chat action ("sending a file…") announces a rendering still under way, so it never ends a step."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    count = -1
+    while (count != len(fake.calls) or fake.calls[-1].method == "sendChatAction") and loop.time() < end:
+        count = len(fake.calls)
+        await asyncio.sleep(quiet)
+
+
+@dataclass
+class TgChat:
+    """A Telegram user in a private chat, read as a transcript."""
+
+    fake: FakeBotAPI
+    user_id: int
+    language_code: str = "zh-hans"
+    new_calls: list = field(default_factory=list)
+
+    async def _step(self, push) -> None:
+        start = len(self.fake.calls)
+        push()
+        await self.fake.wait_for(lambda c: c.method in SENDS, start=start, timeout=10)
+        await settle(self.fake)
+        self.new_calls = self.fake.calls[start:]
+
+    async def say(self, text: str) -> None:
+        await self._step(lambda: self.fake.message(self.user_id, text, language_code=self.language_code))
+
+    async def press(self, label_part: str) -> None:
+        for msg in reversed(self.fake.sent_to(self.user_id)):
+            for b in msg.buttons:
+                if label_part in b["text"] and "callback_data" in b:
+                    await self._step(lambda m=msg, b=b: self.fake.callback(
+                        self.user_id, b["callback_data"], message_id=m.message_id,
+                        language_code=self.language_code))
+                    return
+        raise AssertionError(f"no button {label_part!r} in the chat")
+
+    @property
+    def text(self) -> str:
+        """Visible text of everything the bot sent or edited in the last step."""
+        out = []
+        for c in self.new_calls:
+            if c.method in ("sendMessage", "editMessageText") and c.ok:
+                out.append(c.result.get("text", "") if isinstance(c.result, dict) else "")
+        return "\n".join(out)
+
+    def calls(self, method: str) -> list:
+        return [c for c in self.new_calls if c.method == method]
+
+
+async def stop_process(proc) -> str:
+    """SIGTERM a bot subprocess, check it stopped cleanly, and return what it wrote to stderr; a bot that
+    does not stop is killed, so no test leaves one behind."""
+    try:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), timeout=30) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return (await proc.stderr.read()).decode()
+
+
+async def wait_line(stream, needle: str, limit: float = 60) -> str:
+    """Read a subprocess's output until a line contains `needle`."""
+    async def read() -> str:
+        while True:
+            line = (await stream.readline()).decode()
+            if not line:
+                raise AssertionError(f"the process stopped before writing {needle!r}")
+            if needle in line:
+                return line
+
+    return await asyncio.wait_for(read(), limit)
