@@ -16,7 +16,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from bot import config
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Core, load_knowledge
-from tests.transcript import Chat
+from tests.support.transcript import Chat
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -79,8 +79,8 @@ def cli_env(tmp_path, cache_dir) -> dict:
 @pytest.fixture
 async def fake():
     """A fake Telegram Bot API server on 127.0.0.1 for the bot under test."""
-    from tests.fakebotapi import FakeBotAPI
-    from tests.tgharness import TOKEN
+    from tests.support.fakebotapi import FakeBotAPI
+    from tests.support.tgharness import TOKEN
 
     async with FakeBotAPI(tokens={TOKEN}, bot_username="awardbot_test") as server:
         yield server

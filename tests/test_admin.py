@@ -26,7 +26,7 @@ def test_unrelated_questions_stay_apart(knowledge):
 
 def test_unanswered_in_chat_takes_a_number_of_days_or_explains_itself(core):
     from bot.dialogue import Dialogue
-    from tests.transcript import Chat
+    from tests.support.transcript import Chat
 
     operator = Chat(Dialogue(core), "console:local")
     operator.say("明天天气怎么样")

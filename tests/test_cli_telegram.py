@@ -11,8 +11,8 @@ import socket
 import pytest
 
 from tests.conftest import run_cli
+from tests.support.tgharness import TOKEN
 from tests.test_cli_errors import one_clear_line
-from tests.tgharness import TOKEN
 
 
 @pytest.mark.parametrize(("name", "value"), [

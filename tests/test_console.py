@@ -2,40 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
-
-from bot.channels.console import Console
-from bot.dialogue import Dialogue
 from tests.conftest import run_cli
-from tests.transcript import SCENARIOS, Chat, run_scenario
-
-
-class ConsoleChat:
-    """Drives the console adapter line by line, pressing buttons by their number as a user would."""
-
-    def __init__(self, core, tmp_path):
-        self.console = Console(Dialogue(core), tmp_path / "files", user="console:carol", out=io.StringIO())
-        self.text = ""
-
-    def say(self, line: str) -> None:
-        self.text = self.console.step(line)
-
-    def press(self, label_part: str) -> None:
-        numbers = [i for i, b in enumerate(self.console.buttons, 1) if label_part in b.label]
-        assert numbers, (label_part, [b.label for b in self.console.buttons])
-        self.text = self.console.step(str(numbers[0]))
-
-
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_the_spine_transcripts_run_through_the_core(core, name):
-    run_scenario(Chat(Dialogue(core), user="console:dave"), SCENARIOS[name])
-
-
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_the_spine_transcripts_run_through_the_console(core, tmp_path, name):
-    run_scenario(ConsoleChat(core, tmp_path), SCENARIOS[name])
+from tests.support.channels import ConsoleChat
 
 
 def test_buttons_are_numbered_and_a_letter_presses_a_quiz_option(core, tmp_path):
@@ -62,3 +30,39 @@ def test_the_chat_command_ends_cleanly_at_end_of_input(cli_env):
     assert out.returncode == 0
     assert "4.2.3" in out.stdout
     assert "Traceback" not in out.stderr
+
+
+def test_an_unexpected_error_is_logged_the_user_gets_an_apology_and_the_loop_goes_on(core, tmp_path, caplog):
+    import io
+    import logging
+
+    from bot.channels.console import Console
+    from bot.dialogue import Dialogue
+
+    out = io.StringIO()
+    console = Console(Dialogue(core), tmp_path / "files", user="console:erin", out=out)
+    real = core.knowledge
+
+    class Broken:  # a knowledge base whose answerer fails, as a bug in the core would
+        kb = real.kb
+
+        @property
+        def answerer(self):
+            raise RuntimeError("boom in the core")
+
+    with caplog.at_level(logging.ERROR, logger="bot.channels.console"):
+        core.knowledge = Broken()
+        try:
+            code = console.run(io.StringIO("战略部署怎么写\n"), first=None)
+        finally:
+            core.knowledge = real
+        assert code == 0
+        shown = console.step("战略部署怎么写")  # the loop lives on and the next line is answered
+    assert "抱歉，我这边出了点问题" in out.getvalue()
+    assert "Sorry, something went wrong" in out.getvalue()
+    assert "boom" not in out.getvalue()  # no exception text reaches the user
+    assert "4.2.3" in shown
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors
+    assert errors[0].exc_info
+    assert "console:erin" in errors[0].getMessage()

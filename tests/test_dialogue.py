@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.dialogue import COMMANDS, Dialogue
-from tests.transcript import Chat
+from tests.support.transcript import Chat
 
 
 def test_a_chinese_question_gets_the_entry_with_clause_points_and_follow_ups(chat):

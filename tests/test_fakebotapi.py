@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryA
 from telegram.ext import ApplicationBuilder, CommandHandler, filters
 from telegram.warnings import PTBDeprecationWarning
 
-from tests.fakebotapi import FakeBotAPI, fast_request, make_png
+from tests.support.fakebotapi import FakeBotAPI, fast_request, make_png
 
 TOKEN = "123:ABC"
 USER = 4711

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Core
-from tests.transcript import Chat
+from tests.support.transcript import Chat
 
 
 def quiz_buttons(chat: Chat) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Core
-from tests.transcript import Chat
+from tests.support.transcript import Chat
 
 
 def answer_next(chat: Chat, option: int = 2) -> None:

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from bot.dialogue import Dialogue, teams
 from tests.conftest import run_cli
-from tests.pdftext import extract
-from tests.transcript import Chat
+from tests.support.pdftext import extract
+from tests.support.transcript import Chat
 
 TEAM = "三对三质量小组"
 LETTERS = "ABCDEF"  # bands 0, 20, 40, 60, 80, 95 %

@@ -17,9 +17,8 @@ from telegram.error import Conflict
 
 from bot.dialogue.core import Core
 from tests.conftest import ROOT, run_cli
-from tests.fakebotapi import FakeBotAPI
-from tests.tgharness import TOKEN, TgChat, running_bot, settle, stop_process
-from tests.transcript import SCENARIOS
+from tests.support.fakebotapi import FakeBotAPI
+from tests.support.tgharness import TOKEN, TgChat, running_bot, settle, stop_process
 
 ALICE = 1001
 BOB = 1002
@@ -30,15 +29,6 @@ BOB = 1002
 async def bot(core, fake):
     async with running_bot(core, fake) as application:
         yield application
-
-
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
-async def test_the_spine_transcripts_run_through_telegram(bot, fake, name):
-    chat = TgChat(fake, ALICE)
-    for action, arg, expected in SCENARIOS[name]:
-        await (chat.say(arg) if action == "say" else chat.press(arg))
-        for part in expected:
-            assert part in chat.text, (name, action, arg, part, chat.text[:300])
 
 
 async def test_start_greets_in_the_users_language_and_registers_the_menu_in_both(bot, fake):

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.channels.web.identity import COOKIE
-from tests.transcript import SCENARIOS
+from tests.support.transcript import SCENARIOS
 from tests.webchat import CSRF, web_server
 
 
@@ -29,7 +29,7 @@ async def quiz_to_result(chat, answer: str = "C") -> None:
 async def test_the_spine_transcripts_run_through_the_web(browser, name):
     chat = await browser()
     for action, arg, expected in SCENARIOS[name]:
-        await (chat.say(arg) if action == "say" else chat.press(arg))
+        await getattr(chat, action)(arg)  # say, press or press_earlier (tests/support/transcript.py)
         assert chat.status == 200
         for part in expected:
             assert part in chat.text, (name, action, arg, part, chat.text[:300])

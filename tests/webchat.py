@@ -53,6 +53,7 @@ class WebChat:
         self.csrf = ""
         self.page = ""
         self.last: list[dict] = []
+        self.shown: list[list[dict]] = []  # every step's replies, oldest first (for press_earlier)
         self.status = 0
 
     async def open(self) -> str:
@@ -81,6 +82,7 @@ class WebChat:
         self.status = response.status
         data = await response.json(content_type=None)
         self.last = data.get("replies", [])
+        self.shown.append(self.last)
         return response, data
 
     async def say(self, text: str) -> list[dict]:
@@ -99,6 +101,14 @@ class WebChat:
             if label_part in b["label"]:
                 return await self.press_data(b["data"])
         raise AssertionError(f"no button with {label_part!r}; on screen: {[b['label'] for b in self.buttons()]}")
+
+    async def press_earlier(self, label_part: str) -> list[dict]:
+        """Press a button from an earlier reply (the oldest that matches): a stale press."""
+        for replies in self.shown[:-1]:
+            for b in (b for r in replies for row in r["buttons"] for b in row):
+                if label_part in b["label"]:
+                    return await self.press_data(b["data"])
+        raise AssertionError(f"no earlier button with {label_part!r}")
 
     @property
     def text(self) -> str:

@@ -8,6 +8,7 @@ what it printed, so tests drive the console without a terminal; `run()` is the r
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -16,6 +17,9 @@ from bot.channels.decode import NOTE, from_argv, from_bytes
 from bot.dialogue import Dialogue, Event
 from bot.store import files
 from bot.ui.replies import Button, Reply
+from bot.ui.texts import LANGS, t
+
+log = logging.getLogger(__name__)
 
 
 class Console:
@@ -47,9 +51,15 @@ class Console:
         return None
 
     def step(self, line: str) -> str:
-        """Handle one input line; return (and print) everything the bot said."""
-        replies = self.dialogue.handle(self.event_for(line))
-        shown = self.render(replies)
+        """Handle one input line; return (and print) everything the bot said.
+
+        The same error policy as Telegram's: an unexpected error in the core is logged first, with its
+        traceback, then the user reads a short apology in both languages and the loop goes on."""
+        try:
+            shown = self.render(self.dialogue.handle(self.event_for(line)))
+        except Exception:
+            log.exception("error while handling a console line for %s", self.user)
+            shown = "\n".join(t("error", lang) for lang in LANGS) + "\n\n"
         self.out.write(shown)
         self.out.flush()
         return shown

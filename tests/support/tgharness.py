@@ -8,7 +8,7 @@ import signal
 from dataclasses import dataclass, field
 
 from bot.channels.telegram.app import TelegramOptions, build_application
-from tests.fakebotapi import FakeBotAPI
+from tests.support.fakebotapi import FakeBotAPI
 
 TOKEN = "123456:TEST-token"
 SENDS = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "answerCallbackQuery",
@@ -76,6 +76,17 @@ class TgChat:
                         language_code=self.language_code))
                     return
         raise AssertionError(f"no button {label_part!r} in the chat")
+
+    async def press_earlier(self, label_part: str) -> None:
+        """Press a button on the oldest message that still shows one (a stale press)."""
+        for msg in self.fake.sent_to(self.user_id)[:-1]:
+            for b in msg.buttons:
+                if label_part in b["text"] and "callback_data" in b:
+                    await self._step(lambda m=msg, b=b: self.fake.callback(
+                        self.user_id, b["callback_data"], message_id=m.message_id,
+                        language_code=self.language_code))
+                    return
+        raise AssertionError(f"no earlier button {label_part!r} in the chat")
 
     @property
     def text(self) -> str:
