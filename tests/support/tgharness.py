@@ -67,8 +67,8 @@ class TgChat:
     async def say(self, text: str) -> None:
         await self._step(lambda: self.fake.message(self.user_id, text, language_code=self.language_code))
 
-    async def press(self, label_part: str) -> None:
-        for msg in reversed(self.fake.sent_to(self.user_id)):
+    async def _press_on(self, messages, label_part: str) -> None:
+        for msg in messages:
             for b in msg.buttons:
                 if label_part in b["text"] and "callback_data" in b:
                     await self._step(lambda m=msg, b=b: self.fake.callback(
@@ -77,16 +77,13 @@ class TgChat:
                     return
         raise AssertionError(f"no button {label_part!r} in the chat")
 
+    async def press(self, label_part: str) -> None:
+        """Press a button on the newest message that shows one."""
+        await self._press_on(reversed(self.fake.sent_to(self.user_id)), label_part)
+
     async def press_earlier(self, label_part: str) -> None:
         """Press a button on the oldest message that still shows one (a stale press)."""
-        for msg in self.fake.sent_to(self.user_id)[:-1]:
-            for b in msg.buttons:
-                if label_part in b["text"] and "callback_data" in b:
-                    await self._step(lambda m=msg, b=b: self.fake.callback(
-                        self.user_id, b["callback_data"], message_id=m.message_id,
-                        language_code=self.language_code))
-                    return
-        raise AssertionError(f"no earlier button {label_part!r} in the chat")
+        await self._press_on(self.fake.sent_to(self.user_id)[:-1], label_part)
 
     @property
     def text(self) -> str:
