@@ -3,10 +3,13 @@ owner of a question, and the held-out evaluation's hygiene (issue 14)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.answering import evaluation
 from bot.answering.textnorm import Analyzer, Normalizer
+from tests.conftest import run_cli
 
 
 def best_topic(knowledge, question):
@@ -105,3 +108,12 @@ def test_the_held_out_set_is_split_once_and_never_copied_into_the_knowledge_base
     assert not {it.q for it in tune} & {it.q for it in test}
     assert {it.origin for it in tune + test} == {"real", "written"}
     assert evaluation.verbatim_alternates(test + tune, knowledge.answerer.kb) == []
+
+
+def test_check_warns_about_entries_whose_documents_compete(cli_env):
+    done = run_cli("check", env=cli_env)
+    assert done.returncode == 0
+    assert "glossary.benchmark and practice.benchmarking are near-duplicates (document cosine 0." in done.stderr
+    twins = json.loads(run_cli("check", "--json", env=cli_env).stdout)["near_duplicates"]
+    pair = next(t for t in twins if set(t["entries"]) == {"glossary.benchmark", "practice.benchmarking"})
+    assert 0.6 <= pair["cosine"] <= 1.0

@@ -25,14 +25,22 @@ def cmd_check(args) -> int:
             print(f"{len(lines)} problem(s) in {settings.knowledge_dir}", file=sys.stderr)
         return 1
     counts = kb.topic_counts()
+    from bot.answering.retrieval import near_duplicates
+
+    # Not errors: two entries whose documents are this alike compete for the same questions (docs/retrieval.md).
+    twins = near_duplicates(kb)
     if args.json:
-        print(json.dumps({"ok": True, "errors": [], "entries": len(kb.entries), "topics": counts},
+        print(json.dumps({"ok": True, "errors": [], "entries": len(kb.entries), "topics": counts,
+                          "near_duplicates": [{"entries": [a, b], "cosine": c} for a, b, c in twins]},
                          ensure_ascii=False))
     else:
         contract = sum(1 for t in kb.topics.values() if t.contract)
         print(f"ok: {len(kb.entries)} entries, {len(kb.topics)} topics ({contract} from the contract, "
               f"all covered in zh and en), {len(kb.synonyms)} synonym groups, "
               f"{len(kb.quiz.questions)} quiz questions in {settings.knowledge_dir}")
+        for a, b, cosine in twins:
+            print(f"warning: {a} and {b} are near-duplicates (document cosine {cosine:.2f}): they compete for "
+                  "the same questions; give each its own questions or merge them", file=sys.stderr)
     return 0
 
 
