@@ -14,7 +14,11 @@ import re
 from bot.answering.textnorm import CJK_RE
 
 _WORD_RE = re.compile(r"[a-z]+")
-_VOWELS = re.compile(r"[aeiouv]")
+# The shape of a toneless pinyin syllable (initial + final): "what", "is" and "kpi" are not, so English
+# questions never load the sound table.
+_SYLLABLE_RE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|an|ao|ei|en|er|ia|ie|in|iu|ou|ua|ue|ui|un|uo|ve|a|e|i|o|u|v)")
 
 
 class PinyinReader:
@@ -47,7 +51,7 @@ class PinyinReader:
         if CJK_RE.search(text):
             return False
         words = _WORD_RE.findall(text)
-        if len(words) < 3 or any(len(w) > 6 or not _VOWELS.search(w) for w in words):
+        if len(words) < 3 or not all(_SYLLABLE_RE.fullmatch(w) for w in words):
             return False
         if self._words is None:
             self._load()

@@ -88,6 +88,7 @@ class Normalizer:
 
     def __init__(self, synonyms: dict[str, str] | None = None, atomic: bool = False):
         self._converter = None  # OpenCC is loaded on the first Chinese text, not at start-up
+        self._last: tuple[str | None, str] = (None, "")
         self._synonyms = dict(synonyms or {})
         self.atomic = atomic
         self.terms = sorted(set(self._synonyms.values()))
@@ -113,12 +114,18 @@ class Normalizer:
         return text
 
     def basic(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text).lower()
-        if CJK_RE.search(text):
-            text = self._t2s(text)
-        if "4" in text:
-            text = SUMMARY_ITEM_RE.sub(r"\1", CLAUSE_TYPED_RE.sub(_clause, text))
-        return text
+        # The answerer reads a question's basic form (small talk, clauses) just before retrieval tokenises
+        # it: the last result is kept, as one tuple (safe to read from any thread), so OpenCC runs once.
+        last = self._last
+        if last[0] == text:
+            return last[1]
+        out = unicodedata.normalize("NFKC", text).lower()
+        if CJK_RE.search(out):
+            out = self._t2s(out)
+        if "4" in out:
+            out = SUMMARY_ITEM_RE.sub(r"\1", CLAUSE_TYPED_RE.sub(_clause, out))
+        self._last = (text, out)
+        return out
 
     @staticmethod
     def _pattern(variants: tuple[str, ...]) -> re.Pattern:
