@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Callable
 
-from bot.dialogue import account, answers, buttons, operator, quiz, teams
+from bot.dialogue import account, answers, buttons, operator, quiz, teams, workbook
 from bot.dialogue.core import Core
 from bot.dialogue.events import NON_TEXT, Event, Turn, choose_lang, command_link
 from bot.ui.replies import Button, Reply, reply
@@ -67,6 +67,7 @@ COMMAND_ROUTES: dict[str, Step] = {
     "topics": lambda turn, arg: [answers.topics_reply(turn)],
     "history": lambda turn, arg: quiz.history(turn),
     "report": teams.report_command,
+    "workbook": workbook.workbook_command,
     "team": teams.team_command,
     "privacy": account.privacy,
     "mydata": account.mydata,
