@@ -19,7 +19,7 @@ ENV = {
     "AWARDBOT_TOKEN_FILE": "file holding the Telegram bot token (instead of AWARDBOT_TOKEN)",
     "AWARDBOT_ADMINS": "comma-separated Telegram user ids allowed to use admin commands",
     "AWARDBOT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
-    "AWARDBOT_LOG_TEXT": "1 to log message texts at INFO (default: never)",
+    "AWARDBOT_LOG_TEXT": "1 to log message texts at INFO, 0 not to (default 0: never)",
     "AWARDBOT_RETENTION_DAYS": "questions older than this many days are purged (default 365)",
     "AWARDBOT_REMINDER_HOURS": "hours before an unfinished quiz gets its one reminder (default 24)",
     "AWARDBOT_WEBHOOK_URL": "public HTTPS URL for webhook mode (default: long polling)",
@@ -110,7 +110,20 @@ def port() -> int:
 
 
 def _flag(name: str) -> bool:
-    return (_env(name) or "").lower() in ("1", "true", "yes", "on")
+    """0 or 1 (unset or empty: 0). Anything else is refused: `yes` or `true` would read as a typo of either."""
+    raw = _env(name) or "0"
+    if raw not in ("0", "1"):
+        raise ValueError(f"{name}: expected 1 (on) or 0 (off), got `{raw}`")
+    return raw == "1"
+
+
+def _knowledge_dir(given: Path | None) -> Path:
+    """The knowledge directory (flag, else env, else packaged); a path that is no directory is a bad setting."""
+    path = given or knowledge_dir()
+    if not path.is_dir():
+        name = "--knowledge" if given else "AWARDBOT_KNOWLEDGE"
+        raise ValueError(f"{name}: no knowledge directory at {path}" + (" (it is a file)" if path.exists() else ""))
+    return path
 
 
 @dataclass(frozen=True)
@@ -137,7 +150,7 @@ class Settings:
 def from_env(**overrides) -> Settings:
     """Settings from the environment; flags given on the command line win (`None` means not given)."""
     settings = Settings(
-        knowledge_dir=knowledge_dir(),
+        knowledge_dir=_knowledge_dir(overrides.pop("knowledge_dir", None)),
         db_path=db_path(),
         cache_dir=cache_dir(),
         admins=admins(),

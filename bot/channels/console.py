@@ -81,7 +81,10 @@ class Console:
                     path = self._save(name, data)
                     lines.append(f"📎 {path}")
             lines.append("")
-        if buttons or any(r.buttons == () and r.kind not in ("feedback", "quiz_chart") for r in replies):
+        # the choices on screen stay until a reply brings others or replaces them; a file or a chart
+        # delivered (a PDF, the radar) replaces nothing: the result's other buttons can still be pressed
+        if buttons or any(r.buttons == () and r.kind not in ("feedback", "quiz_chart")
+                          and r.image is None and r.document is None for r in replies):
             self.buttons = buttons
         return "\n".join(lines) + "\n"
 

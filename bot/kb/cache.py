@@ -13,7 +13,7 @@ import json
 import logging
 from pathlib import Path
 
-from bot.kb import fields, load, model, quizbank
+from bot.kb import editorial, fields, load, model, quizbank
 from bot.kb.atomicfile import atomic_write
 from bot.kb.model import Entry, Group, KnowledgeBase, SynonymGroup, Topic
 
@@ -24,7 +24,7 @@ _TUPLE_DICTS = ("questions", "keywords", "evidence", "pitfalls")
 def _key(fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
     # every module whose code shapes the stored value: a changed Entry or validator must not restore
-    for module in (model, load, quizbank, fields):
+    for module in (model, load, quizbank, fields, editorial):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:32]
 

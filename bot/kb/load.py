@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.kb import quizbank
+from bot.kb import editorial, quizbank
 from bot.kb.fields import LANGS, bilingual_list, bilingual_text, did_you_mean, str_list
 from bot.kb.model import Entry, Group, KnowledgeBase, SynonymGroup, Topic
 from bot.kb.problems import KnowledgeError, Problems
@@ -77,6 +77,7 @@ def load(directory: str | Path) -> KnowledgeBase:
         if fname not in RESERVED_FILES:
             duplicates += _entry_file(fname, doc, topics, groups, entries, problems)
     _check_related(entries, problems)
+    editorial.check(entries.values(), problems)  # confidence marks belong in sources, not in answers
     for g in groups.values():
         if g.start is not None and g.start not in entries:
             problems.add("topics.yaml", g.id, "start", f"`{g.start}` is not an entry id")
