@@ -13,6 +13,7 @@ Latin widths. Every page has a footer with its number; headings are kept with th
 from __future__ import annotations
 
 import io
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,8 @@ LABELS = {
     "all": {"zh": "全体", "en": "All"},
     "spread": {"zh": "分歧", "en": "Spread"},
     "gap": {"zh": "领导−员工", "en": "Leaders−staff"},
+    "team_chart_roles": {"zh": "领导与员工：各类目平均得分率（%）",
+                         "en": "Leaders and staff: mean score per category (%)"},
     "respondents": {"zh": "作答人数", "en": "Respondents"},
     "page": {"zh": "第 {n} / {nb} 页", "en": "Page {n} of {nb}"},
     "generated": {"zh": "由 awardbot 生成；估计值，不是评审员评分。",
@@ -247,12 +250,32 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
     if report["most_disagreement"]:
         para(pdf, t("team_report_disagree", lang, cats=("、" if lang == "zh" else ", ").join(
             bank.categories[c].name[lang] for c in report["most_disagreement"])), 10)
+    series = team_chart_series(bank, report, lang)
+    _chart(pdf, chart.radar_png(series["labels"], series["values"], series["title"], previous=series["previous"],
+                                legend=series["legend"]))
+    focus = benchmark.team_focus(report, kb, lang)
+    return _closing(pdf, kb, benchmark.focus_line(bank, focus, lang), focus["recommendations"], lang)
+
+
+def team_chart_series(bank, report: dict, lang: str) -> dict:
+    """What the team radar draws: leaders and staff overlaid (their gap is the point of a team assessment,
+    and the table above gives it in figures), each label with both means; the team's mean alone when a
+    role has too few respondents to be shown."""
+    def role(r: str) -> list[float | None]:
+        return [report["categories"][c]["by_role"][r]["mean"] for c in bank.categories]
+
+    leaders, staff = role("leader"), role("staff")
+    if any(v is not None for v in leaders) and any(v is not None for v in staff):
+        labels = [f"{textwrap.fill(cat.name[lang], 14)}\n{number(lv)} / {number(sv)}"
+                  for cat, lv, sv in zip(bank.categories.values(), leaders, staff, strict=True)]
+        return {"labels": labels, "values": leaders, "previous": staff,
+                "legend": (_label("leaders", lang), _label("staff", lang)),
+                "title": _label("team_chart_roles", lang)}
     means = {"categories": {c: {"score_pct": v["mean"]} for c, v in report["categories"].items()},
              "total": report["total"]["mean"] or 0}
     texts = summary.chart_texts(bank, means, lang)
-    _chart(pdf, chart.radar_png(texts["labels"], texts["values"], texts["title"]))
-    focus = benchmark.team_focus(report, kb, lang)
-    return _closing(pdf, kb, benchmark.focus_line(bank, focus, lang), focus["recommendations"], lang)
+    return {"labels": texts["labels"], "values": texts["values"], "previous": None, "legend": ("", ""),
+            "title": texts["title"]}
 
 
 def _closing(pdf, kb: KnowledgeBase, strength: str | None, recs: list[dict], lang: str) -> bytes:

@@ -56,6 +56,8 @@ QUIZ_TEXTS: dict[str, dict[str, str]] = {
               "look closer; a real self-assessment needs a team and evidence.",
     },
     "result_strong_weak": {"zh": "最强：{strong}；最需加强：{weak}", "en": "Strongest: {strong}; weakest: {weak}"},
+    # several categories sharing the strongest (or weakest) score, in result_strong_weak
+    "tied_names": {"zh": "{names}（并列）", "en": "{names} (tied)"},
     # instead of strongest/weakest when every counted category has the same score (result["all_equal"])
     "result_even": {"zh": "各类目处于同一水平：均为 {pct}%（{level}级 {level_name}），没有哪一项更强或更弱。",
                     "en": "All categories are at the same level: {pct}% each (level {level} {level_name}), so none "

@@ -24,6 +24,11 @@ TEAM_TEXTS: dict[str, dict[str, str]] = {
     "team_rec_item": {"zh": "{category}的评分项：对照评审员要看的证据，逐条检查团队已有什么、缺什么。",
                       "en": "An item of {category}: go through the evidence assessors expect and note what the team "
                             "already has and what is missing."},
+    "team_rec_weakest_tied": {
+        "zh": "团队平均 {mean}%，与其他类目并列最低；其中{category}分值最高：先一起读懂它要求什么、评审员看哪些证据。",
+        "en": "The team's average is {mean}%, tied for the lowest; {category} carries the most points of the "
+              "tied categories: start by reading together what it asks for and what evidence assessors look for.",
+    },
     "team_rec_even": {
         "zh": "各类目的团队平均相同，{category}分值最高，从它开始（团队平均 {mean}%）。",
         "en": "Every category has the same team average; {category} carries the most points, so start there "
@@ -95,7 +100,10 @@ TEAM_TEXTS: dict[str, dict[str, str]] = {
     "peers_title": {"zh": "与{scope}的匿名比较（{n} 份其他结果）：", "en": "Anonymous comparison with {scope} ({n} other results):"},
     "peers_scope_same": {"zh": "同行业、同规模企业", "en": "organisations of your industry and size"},
     "peers_scope_all": {"zh": "所有参与者", "en": "all participants"},
-    "peers_line": {"zh": "{name}：高于 {pct}% 的参与者", "en": "{name}: above {pct}% of participants"},
+    "peers_line": {"zh": "{name}：高于 {pct}% 的参与者", "en": "{name}: higher than {pct}% of participants"},
+    # ties are not counted as "below": said apart
+    "peers_line_same": {"zh": "{name}：高于 {pct}% 的参与者，与另外 {same} 人相同",
+                        "en": "{name}: higher than {pct}% of participants, the same as {same} others"},
     "peers_none": {"zh": "{name}：—", "en": "{name}: —"},
     "peers_few": {"zh": "目前其他结果还不到 {min} 份，暂时无法比较；以后再试。你的行业和规模已记录。",
                   "en": "There are fewer than {min} other results so far, so no comparison yet; try later. Your "
