@@ -164,7 +164,7 @@ def test_topics_lists_the_groups_with_buttons(chat):
     chat.say("/topics")
     assert chat.kinds() == ["topics"]
     assert "七大类目" in chat.text or "seven categories" in chat.text
-    assert chat.text.index("4.1 领导") < chat.text.index("4.2 战略") < chat.text.index("4.7 结果")  # clause order
+    assert len(chat.text) < 800  # one line per group, not every topic (that was 3,081 characters)
     categories = next(b for b in chat.buttons() if b.label == "七大类目与评分项")
     chat.press_data(categories.data)
     assert chat.kinds() == ["group"]

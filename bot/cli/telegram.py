@@ -22,21 +22,31 @@ def _telegram_settings(args):
         raise CliError(str(exc)) from exc
 
 
-def _preflight(options, token: str) -> None:
-    """Check the token with one getMe before starting, so that a rejected token or an unreachable API
-    is one clear line, not a library traceback."""
+def _preflight(options, token: str, attempts: int = 4) -> None:
+    """Check the token with getMe before starting, so that a rejected token or an unreachable API is one
+    clear line, not a library traceback. A transient failure (5xx, network) is retried with backoff
+    (1, 2, 4 s): one bad moment at start-up does not stop the bot."""
     import asyncio
+    import logging
 
     from telegram import Bot
-    from telegram.error import InvalidToken, NetworkError, TelegramError
+    from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
     from bot.channels.telegram.app import file_url_for
 
     async def check() -> None:
         kwargs = {"base_url": options.base_url, "base_file_url": file_url_for(options.base_url)} \
             if options.base_url else {}
-        async with Bot(token, **kwargs):
-            pass  # initialize() calls getMe
+        for attempt in range(1, attempts + 1):
+            try:
+                async with Bot(token, **kwargs):
+                    return  # initialize() calls getMe
+            except NetworkError as exc:
+                if isinstance(exc, BadRequest) or attempt == attempts:
+                    raise
+                logging.getLogger("bot.cli").warning("getMe failed (%s); retrying in %d s",
+                                                     str(exc).replace(token, "***"), 2 ** (attempt - 1))
+                await asyncio.sleep(2 ** (attempt - 1))
 
     try:
         asyncio.run(check())

@@ -20,6 +20,9 @@ from bot.ui.texts import t
 
 __all__ = ["ADMIN_COMMANDS", "COMMANDS", "NON_TEXT", "Dialogue", "Event", "Turn", "choose_lang"]
 
+# Commands whose answer is personal (a data export, a deletion, a quiz): in a group they answer with a
+# link that opens the private chat, and do nothing else.
+PRIVATE_COMMANDS = ("mydata", "delete", "quiz")
 # A typed choice: a number or a single letter, perhaps with a dot ("3", "B.", "2、").
 OPTION_LIKE = re.compile(r"^\s*(?:\d{1,3}|[A-Za-z])\s*[.、)）]?\s*$")
 Step = Callable[..., list[Reply] | None]
@@ -29,6 +32,8 @@ def start(turn: Turn, arg: str) -> list[Reply]:
     # Deep links: /start quiz, /start topic_<entry id>, /start team_<token>
     if arg == "quiz":
         return quiz.quiz_command(turn)
+    if arg in ("mydata", "delete"):  # the links a group's private-only answer gives
+        return COMMAND_ROUTES[arg](turn, "")
     if arg.startswith("team_"):
         return teams.join_link(turn, arg[len("team_"):])
     if arg.startswith("topic_"):
@@ -104,11 +109,21 @@ BUTTON_ROUTES: dict[str, tuple[buttons.Codec, Step]] = {codec.prefix: (codec, st
     (buttons.DELETE_NO, account.delete_cancelled),
 )}
 COMMANDS = tuple(COMMAND_ROUTES)
+# Buttons of the quiz, its results and the account: in a group they lead to the private chat.
+PRIVATE_BUTTONS = frozenset(c.prefix for c in (
+    buttons.QUIZ_MODE, buttons.QUIZ_ANSWER, buttons.QUIZ_RESUME, buttons.QUIZ_RESTART, buttons.QUIZ_PAUSE,
+    buttons.HISTORY, buttons.REMINDERS, buttons.RESULT_PDF, buttons.PEERS_BEGIN, buttons.PEERS_INDUSTRY,
+    buttons.PEERS_SIZE, buttons.DELETE_YES, buttons.DELETE_NO))
 ADMIN_COMMANDS = tuple(ADMIN_ROUTES)
 
 
 def command_list(lang: str) -> str:
     return "\n".join(f"/{c} — {t('cmd_' + c, lang)}" for c in COMMANDS)
+
+
+def private_only(turn: Turn, name: str) -> Reply:
+    """In a group: the link that opens the private chat and does the same there."""
+    return reply(t("private_only", turn.lang, command=name, link=turn.link(name)), kind="private_only")
 
 
 def unknown_command(turn: Turn, name: str) -> Reply:
@@ -132,14 +147,21 @@ class Dialogue:
 
     def handle(self, event: Event) -> list[Reply]:
         store = self.core.store
-        user = store.touch_user(event.user, event.channel, event.chat, event.lang_hint)
+        # A user's chat stays their private one: reminders never go to a group they spoke in.
+        user = store.touch_user(event.user, event.channel, None if event.group else event.chat, event.lang_hint)
         lang = choose_lang(user, event)
         if lang != user.get("last_lang"):
             store.update_user(event.user, last_lang=lang)
         turn = self.turn(event.user, user, lang, event.channel, event.admin)
         if event.kind == "command":
-            return self.command(turn, event.command.lower(), event.text.strip())
+            name, arg = event.command.lower(), event.text.strip()
+            if event.group and (name in PRIVATE_COMMANDS or (name == "start" and arg in PRIVATE_COMMANDS)):
+                return [private_only(turn, arg if name == "start" else name)]
+            return self.command(turn, name, arg)
         if event.kind == "button":
+            if event.group and (event.text == buttons.MENU.encode("quiz")
+                                or buttons.split(event.text)[0] in PRIVATE_BUTTONS):
+                return [private_only(turn, "quiz")]
             return self.button(turn, event.text)
         if event.kind == "edited":
             return [reply(t("edited", lang), kind="edited")]

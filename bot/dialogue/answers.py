@@ -174,17 +174,17 @@ def public_sources(entry: Entry) -> list[str]:
 
 
 def topics_reply(turn) -> Reply:
-    """Every in-scope group with its topics; a button per group lists that group's entries."""
+    """The in-scope groups, one line and one button each (how many topics it holds); the button lists
+    that group's entries. Listing every entry here made one 3,000-character message."""
     lang = turn.lang
     kb = turn.core.kb
-    sep = "、" if lang == "zh" else "; "
     text = Text().b(t("topics", lang)).nl()
     rows = []
     for group in kb.groups.values():
         if not group.in_scope:
             continue
-        entries = kb.in_group(group.id)
-        text.nl().b(group.name[lang]).nl().add(sep.join(e.title[lang] for e in entries)).nl()
+        count = len(kb.in_group(group.id))
+        text.add(f"• {group.name[lang]}").add(t("topics_count", lang, count=count)).nl()
         rows.append([Button(group.name[lang], buttons.OPEN_GROUP.encode(group.id))])
     text.nl().i(t("topics_tail", lang))
     return reply(text, rows, kind="topics")

@@ -23,6 +23,7 @@ class Event:
     chat: str | None = None
     lang_hint: str | None = None  # the client's language (Telegram language_code)
     admin: bool = False  # the channel vouches for an operator (web: the admin secret was presented)
+    group: bool = False  # said in a group chat: private commands answer with a link to the private chat
 
 
 def command_link(payload: str) -> str:

@@ -23,7 +23,9 @@ strict_ampersand=False, webhook_rate_limit=True)``; ``start()``/``stop()``/``asy
 ``base_url``, ``base_file_url``, ``make_bot()``. Updates: ``push_update``, ``message``,
 ``group_message``, ``callback``, ``edited``, ``inline``, ``photo``, ``document``, ``voice``,
 ``sticker`` (each returns the pushed update dict), ``add_user``/``add_chat``, ``deliver_webhook``,
-``flush_webhook``. Faults: ``block``/``unblock``, ``rate_limit``, ``fail_next``. Inspection: ``calls``,
+``flush_webhook``. Faults: ``block``/``unblock``, ``rate_limit``, ``fail_next`` (any status, per method, N
+times), ``slow`` (the call takes effect, then the answer is late: a client that times out cannot know
+it was delivered). Inspection: ``calls``,
 ``calls_of``, ``wait_for``, ``reset_calls``, ``sent_to``, ``texts_to``, ``pending_updates``,
 ``is_polling``, ``commands``, ``callback_answers``, ``inline_answers``, ``webhook``, ``files``.
 """
@@ -702,6 +704,7 @@ class FakeBotAPI:
         self._file_ids = itertools.count(1)
         self._queries: dict[str, _Query] = {}
         self._faults: dict[str, deque[_ApiError]] = {}
+        self._delays: dict[str, deque[float]] = {}
         self._poll: _LongPoll | None = None
         self._next_set_webhook = 0.0
         self._calls_changed = asyncio.Event()
@@ -785,6 +788,19 @@ class FakeBotAPI:
         """The next ``times`` calls of ``method`` ("*": any) answer this error, with no side effect."""
         for _ in range(times):
             self._fault(method).append(_ApiError(status, description, parameters))
+
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` ("*": any) take effect at once (recorded, messages
+        stored), but their answer comes ``seconds`` later: a client with a shorter read timeout sees a
+        timeout although the call was carried out, as on a congested network."""
+        self._delays.setdefault(method.lower(), deque()).extend([seconds] * times)
+
+    def _take_delay(self, method: str) -> float:
+        for key in (method.lower(), "*"):
+            queue = self._delays.get(key)
+            if queue:
+                return queue.popleft()
+        return 0.0
 
     def _fault(self, method: str) -> deque[_ApiError]:
         return self._faults.setdefault(method.lower(), deque())
@@ -1256,6 +1272,9 @@ class FakeBotAPI:
             return self._error(exc)
         result, description = outcome if isinstance(outcome, tuple) else (outcome, None)
         self._record(Call(method, params, ts, 200, result, description))
+        delay = self._take_delay(method)
+        if delay:
+            await asyncio.sleep(delay)  # done already; only the answer is late
         body: JSON = {"ok": True, "result": result}
         if description:
             body["description"] = description

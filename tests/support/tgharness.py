@@ -19,14 +19,16 @@ SENDS = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "answerC
 async def running_bot(core, fake: FakeBotAPI, **options):
     """The real Application, polling the fake. The in-process lifecycle skips post_init/post_shutdown,
     so they are called here, as run_polling would."""
-    opts = TelegramOptions(token=TOKEN, base_url=fake.base_url, rate_limit=0, reminder_check_seconds=0.2,
-                           **options)
+    opts = TelegramOptions(**{"token": TOKEN, "base_url": fake.base_url, "rate_limit": 0,
+                              "reminder_check_seconds": 0.2, **options})
     app = build_application(core, opts)
     await app.initialize()
     await app.post_init(app)
     await app.start()
     await app.updater.start_polling(poll_interval=0, timeout=1,
-                                    allowed_updates=["message", "edited_message", "callback_query", "inline_query"])
+                                    allowed_updates=["message", "edited_message", "callback_query", "inline_query"],
+                                    # as run_polling does: polling errors go to the error handler
+                                    error_callback=lambda exc: app.create_task(app.process_error(None, exc)))
     try:
         yield app
     finally:
@@ -87,11 +89,13 @@ class TgChat:
 
     @property
     def text(self) -> str:
-        """Visible text of everything the bot sent or edited in the last step."""
+        """Visible text of everything the bot sent or edited in the last step, and its toasts."""
         out = []
         for c in self.new_calls:
             if c.method in ("sendMessage", "editMessageText") and c.ok:
                 out.append(c.result.get("text", "") if isinstance(c.result, dict) else "")
+            elif c.method == "answerCallbackQuery" and c.ok and c.params.get("text"):
+                out.append(c.params["text"])
         return "\n".join(out)
 
     def calls(self, method: str) -> list:

@@ -11,7 +11,7 @@ import logging
 import secrets
 import signal
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from telegram import BotCommand
@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram import handlers
+from bot.channels.telegram.delivery import Delivery, PerChatProcessor, RetryPolicy
 from bot.channels.telegram.send import DIALOGUE, OPTIONS, WORKER, send_to_chat
 from bot.dialogue import COMMANDS, Dialogue
 from bot.dialogue.core import Core
@@ -40,11 +41,15 @@ log = logging.getLogger(__name__)
 class TelegramOptions:
     token: str
     base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot (the token is appended)
-    concurrent_updates: int = 16  # bounded: 256 in flight tripled PTB's CPU per update
+    concurrent_updates: int = 16  # bounded: 256 in flight tripled PTB's CPU per update; one per chat
+    group_backlog: int = 20  # updates a group may have queued (~1 minute at Telegram's 20/min per group)
     connection_pool: int = 32  # larger than concurrent_updates, so sends never wait for a connection
     rate_limit: float = 30.0  # messages per second overall (Telegram's limit); 0: only honour 429s
     reminder_check_seconds: float = 60.0
     purge_check_seconds: float = 6 * 3600.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)  # every outgoing call: attempts, backoff, time budget
+    read_timeout: float = 15.0  # long, so a slow send arrives instead of timing out (and being unsure)
+    write_timeout: float = 20.0
 
 
 def file_url_for(base_url: str) -> str:
@@ -60,18 +65,23 @@ def start_link(username: str, payload: str) -> str:
 
 def build_application(core: Core, options: TelegramOptions) -> Application:
     """The one factory: a bounded, rate-limited Application with every handler registered."""
+    processor = PerChatProcessor(options.concurrent_updates, options.group_backlog)
     builder = (
         ApplicationBuilder()
         .token(options.token)
-        .concurrent_updates(options.concurrent_updates)
+        .concurrent_updates(processor)
         .connection_pool_size(options.connection_pool)
-        .rate_limiter(AIORateLimiter(overall_max_rate=options.rate_limit, max_retries=3))
+        .read_timeout(options.read_timeout)
+        .write_timeout(options.write_timeout)
+        .pool_timeout(5.0)
+        .rate_limiter(Delivery(options.retry, AIORateLimiter(overall_max_rate=options.rate_limit, max_retries=0)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     if options.base_url:
         builder = builder.base_url(options.base_url).base_file_url(file_url_for(options.base_url))
     app = builder.build()
+    processor.running = lambda: app.running  # at shutdown, what groups still have queued is dropped
     app.bot_data[DIALOGUE] = Dialogue(core)
     # Charts and PDFs (a fraction of a second to most of a second) are rendered on worker threads, so
     # they never stall other users. The dialogue itself runs on the event loop: handing every update to
@@ -93,10 +103,13 @@ def build_application(core: Core, options: TelegramOptions) -> Application:
 async def _post_init(app: Application) -> None:
     # invitation links made in this channel open this bot (the username is known only after getMe)
     app.bot_data[DIALOGUE].deep_links["telegram"] = partial(start_link, app.bot.username)
-    for lang in ("zh", "en"):
-        commands = [BotCommand(c, t("cmd_" + c, lang)[:256]) for c in COMMANDS if c != "start"]
-        await app.bot.set_my_commands(commands, language_code=lang)
-    await app.bot.set_my_commands([BotCommand(c, t("cmd_" + c, "en")[:256]) for c in COMMANDS if c != "start"])
+    try:  # the menu is cosmetic: retried like every call, and if it still fails the bot runs without it
+        for lang in ("zh", "en"):
+            commands = [BotCommand(c, t("cmd_" + c, lang)[:256]) for c in COMMANDS if c != "start"]
+            await app.bot.set_my_commands(commands, language_code=lang)
+        await app.bot.set_my_commands([BotCommand(c, t("cmd_" + c, "en")[:256]) for c in COMMANDS if c != "start"])
+    except TelegramError as exc:
+        log.warning("the command menu was not registered (%s); the bot runs without it", exc)
     options: TelegramOptions = app.bot_data[OPTIONS]
     if app.job_queue is not None:
         app.job_queue.run_repeating(_send_reminders, interval=options.reminder_check_seconds, first=1.0,
@@ -127,10 +140,8 @@ async def _post_shutdown(app: Application) -> None:
 async def _send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     dialogue: Dialogue = context.application.bot_data[DIALOGUE]
     for user, reply in dialogue.due_reminders(channel="telegram"):
-        if not user.get("chat_id"):
-            continue
-        try:
-            await send_to_chat(context.bot, int(user["chat_id"]), reply)
+        try:  # to the private chat only: in Telegram its id is the user's id, whatever chat they last used
+            await send_to_chat(context.bot, int(user["id"].removeprefix("tg:")), reply)
         except Forbidden:
             dialogue.user_unreachable(user["id"])
         except TelegramError as exc:

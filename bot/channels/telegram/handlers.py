@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Conflict, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram.delivery import MaybeDelivered
 from bot.channels.telegram.render import to_html
 from bot.channels.telegram.send import DIALOGUE, send
 from bot.dialogue import NON_TEXT, Dialogue, Event
@@ -34,11 +35,21 @@ def _dialogue(context: ContextTypes.DEFAULT_TYPE) -> Dialogue:
 
 def _event(update: Update, kind: str, text: str = "", command: str = "") -> Event:
     user = update.effective_user
+    chat = update.effective_chat
     return Event(
         user=user_id(user.id), kind=kind, text=text, command=command, channel="telegram",
-        chat=str(update.effective_chat.id) if update.effective_chat else str(user.id),
-        lang_hint=user.language_code,
+        chat=str(chat.id) if chat else None, lang_hint=user.language_code,
+        group=chat is not None and chat.type != ChatType.PRIVATE,
     )
+
+
+def _from_a_person(update: Update) -> bool:
+    """Updates the bot answers: a user wrote them, and not in a channel (channel posts, anonymous
+    admins and service messages have no sender to answer or to store)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    return (user is not None and not user.is_bot and update.effective_message is not None
+            and (chat is None or chat.type != ChatType.CHANNEL))
 
 
 def _is_group(update: Update) -> bool:
@@ -62,6 +73,8 @@ def _addressed_to_bot(update: Update, context) -> str | None:
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _from_a_person(update):
+        return
     text = update.effective_message.text or ""
     word, _, arg = text[1:].partition(" ")
     name, _, target = word.partition("@")
@@ -71,6 +84,8 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _from_a_person(update):
+        return
     text = _addressed_to_bot(update, context)
     if text is None:
         return
@@ -78,7 +93,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if _is_group(update):
+    if _is_group(update) or not _from_a_person(update):
         return
     await respond(update, context, _event(update, "edited"))
 
@@ -89,20 +104,25 @@ def _kind_of_message(update: Update) -> str:
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_message is None or update.effective_user is None or _is_group(update):
+    if not _from_a_person(update) or _is_group(update):
         return
     await respond(update, context, _event(update, "other", _kind_of_message(update)))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    if query.from_user is None or query.from_user.is_bot:
+        return
     replies = await _handle(context, _event(update, "button", query.data or ""))
     toast = next((r.toast for r in replies if r.toast), None)
     try:
         await query.answer(text=toast[:200] if toast else None)  # every press is answered, exactly once
-    except BadRequest as exc:  # the press is too old: still act on it
+    except TelegramError as exc:  # too old, or the network: the spinner stops by itself; the step goes on
         log.info("callback answer failed: %s", exc)
-    await send(update, context, [r for r in replies if r.text or r.image or r.document])
+    if not isinstance(query.message, Message) or query.message.chat.type == ChatType.CHANNEL:
+        return  # a button on an inline message, one too old to reach, or in a channel: the toast is all
+    # A stale or doubled press: its toast is the whole answer, no new message in the chat.
+    await send(update, context, [r for r in replies if (r.text or r.image or r.document) and r.kind != "expired"])
 
 
 async def respond(update: Update, context, event: Event) -> None:
@@ -128,13 +148,31 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         id=s.entry_id[:64], title=s.title, description=s.description,
         input_message_content=InputTextMessageContent(to_html(s.reply.spans)[:4096], parse_mode=ParseMode.HTML))
         for s in found]
-    await query.answer(results, cache_time=30, is_personal=False)
+    button = None if results else InlineQueryResultsButton(  # nothing matched: open the private chat
+        text=t("inline_open_chat", lang_from_hint(query.from_user.language_code))[:64], start_parameter="inline")
+    try:
+        await query.answer(results, cache_time=30, is_personal=False, button=button)
+    except TelegramError as exc:  # the user typed on: this query is gone, the next one gets its answer
+        log.info("inline answer failed: %s", exc)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log first, with context; then a short apology. No exception text reaches the user."""
+    """Log first, with context; then a short apology, once. No exception text reaches the user.
+
+    Polling trouble (no update) is one WARNING line: PTB retries it by itself. A send that may have been
+    delivered gets no apology: the user would see the apology and then the late answer."""
+    error = context.error
+    if update is None and isinstance(error, NetworkError | Conflict):
+        log.warning("polling: %s: %s (retrying)", type(error).__name__, error)
+        return
     user = getattr(getattr(update, "effective_user", None), "id", None)
-    log.error("error while handling an update for user %s", user, exc_info=context.error)
+    if isinstance(error, MaybeDelivered):
+        log.warning("no answer from Telegram for user %s, not repeated: %s", user, error)
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.error("reply to user %s not delivered: %s: %s", user, type(error).__name__, error)
+    else:
+        log.error("error while handling an update for user %s", user, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     lang = lang_from_hint(update.effective_user.language_code if update.effective_user else None)

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -42,6 +42,8 @@ async def send(update: Update, context, replies: list[Reply]) -> None:
     """Send replies in order; a button's `edit` reply replaces the message that carried the button."""
     chat_id = update.effective_chat.id
     pressed = update.callback_query.message if update.callback_query else None
+    if not isinstance(pressed, Message):  # none, or too old to edit ("inaccessible")
+        pressed = None
     try:
         for reply in replies:
             if reply.image is not None:
@@ -74,11 +76,18 @@ async def send_to_chat(bot, chat_id: int, reply: Reply) -> None:
 
 
 async def _edit(message, spans, keyboard) -> bool:
+    """Edit the pressed message in place; False when that failed, so the screen is sent as a new message
+    (the old one keeps dead buttons, the new one works). Edits are retried by `Delivery` first."""
     try:
         await message.edit_text(to_html(spans), parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
             return True  # a double press: the message already shows this
         log.info("edit failed, sending instead: %s", exc)
+        return False
+    except Forbidden:
+        raise
+    except TelegramError as exc:
+        log.warning("edit failed (%s: %s), sending the screen as a new message", type(exc).__name__, exc)
         return False
     return True

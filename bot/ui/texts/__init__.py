@@ -101,8 +101,14 @@ _GENERAL: dict[str, dict[str, str]] = {
     "edited": {"zh": "我看到你修改了消息，但我只回答新消息。请把修改后的问题重新发一遍。",
                "en": "I saw you edited a message, but I only answer new ones. Please send the corrected "
                      "question again."},
+    "private_only": {
+        "zh": "/{command} 涉及你个人的信息，只在私聊里使用。点这里打开和我的私聊：{link}",
+        "en": "/{command} is about you personally, so it works in a private chat only. Open one here: {link}",
+    },
+    "inline_open_chat": {"zh": "没有找到，打开私聊问我", "en": "No match: ask me in a private chat"},
     "topics": {"zh": "我能解答的主题：", "en": "Topics I can explain:"},
-    "topics_tail": {"zh": "直接输入问题，或点一个主题。", "en": "Type a question, or pick a topic."},
+    "topics_count": {"zh": "（{count} 个主题）", "en": " ({count} topics)"},
+    "topics_tail": {"zh": "直接输入问题，或点一组主题。", "en": "Type a question, or pick a group of topics."},
     "expired": {"zh": "这个按钮已经过期了。发送 /quiz 继续测评，或直接提问。",
                 "en": "This button has expired. Send /quiz to continue the quiz, or ask a question."},
     "feedback_down_others": {"zh": "抱歉没帮上忙。你想问的是不是下面这些？也可以换个说法再问一次。",
