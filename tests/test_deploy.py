@@ -98,15 +98,16 @@ def test_the_image_compose_and_env_example_agree_on_where_the_database_lives():
         assert re.search(rf"^# {name}=$", example, re.M), name  # documented, commented out
 
 
-def unit_values() -> dict[str, str]:
-    unit = (DEPLOY / "awardbot.service").read_text("utf-8")
+def unit_values(name: str = "awardbot.service") -> dict[str, str]:
+    unit = (DEPLOY / name).read_text("utf-8")
     values = dict(re.findall(r"^(\w+)=(.*)$", unit, re.M))
     values.update(re.findall(r"^Environment=(AWARDBOT_\w+)=(.*)$", unit, re.M))
     return values
 
 
-def test_systemd_does_not_restart_a_bad_token_or_setting_and_limits_restarts():
-    unit = unit_values()
+@pytest.mark.parametrize("name", ["awardbot.service", "awardbot-web.service"])
+def test_systemd_does_not_restart_a_bad_token_or_setting_and_limits_restarts(name):
+    unit = unit_values(name)
     assert unit["Restart"] == "on-failure"
     assert unit["RestartPreventExitStatus"] == "2"
     assert int(unit["StartLimitBurst"]) <= 10

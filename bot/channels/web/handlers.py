@@ -235,7 +235,8 @@ def _with_web_history(document: bytes, messages: list[dict]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-_TYPES = {".png": "image/png", ".pdf": "application/pdf", ".json": "application/json"}
+_TYPES = {".png": "image/png", ".pdf": "application/pdf", ".json": "application/json",
+          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 async def download(request: web.Request) -> web.StreamResponse:
