@@ -11,12 +11,10 @@ import time
 
 import pytest
 
-from bot.assessment import scoring as quiz
 from bot.dialogue import Dialogue
-from bot.reports import chart
-from bot.reports import summary as results
+from bot.reports import chart, summary
 from tests.conftest import ROOT, run_cli
-from tests.transcript import Chat
+from tests.support.transcript import Chat
 
 
 @pytest.fixture
@@ -45,7 +43,7 @@ def test_the_bank_has_seven_weighted_categories_and_two_modes(kb):
 
 
 def test_all_lowest_scores_zero_and_level_one(kb):
-    result = quiz.score(kb, "full", all_answers(kb, "full", lambda q: 0))
+    result = summary.score(kb, "full", all_answers(kb, "full", lambda q: 0))
     assert result["total"] == 0
     assert result["partial"] is False
     assert {c["level"] for c in result["categories"].values()} == {1}
@@ -55,7 +53,7 @@ def test_all_lowest_scores_zero_and_level_one(kb):
 
 
 def test_all_highest_scores_the_top_band_everywhere(kb):
-    result = quiz.score(kb, "full", all_answers(kb, "full", lambda q: len(q.options) - 1), lang="zh")
+    result = summary.score(kb, "full", all_answers(kb, "full", lambda q: len(q.options) - 1), lang="zh")
     top = kb.quiz.questions["lead_direction"].options[-1].band
     assert result["total"] == pytest.approx(top * 10)
     assert {c["level"] for c in result["categories"].values()} == {5}
@@ -69,18 +67,18 @@ def test_mixed_answers_weight_categories_by_their_points(kb):
     for qid in bank.modes["quick"]:
         q = bank.questions[qid]
         answers[qid] = 3 if q.category == "cat.results" else 1  # results at 60 %, the rest at 20 %
-    result = quiz.score(kb, "quick", answers)
+    result = summary.score(kb, "quick", answers)
     assert result["categories"]["cat.results"]["score_pct"] == 60
     assert result["categories"]["cat.results"]["level"] == 3
     assert result["categories"]["cat.leadership"]["points"] == pytest.approx(22)
     assert result["total"] == pytest.approx(0.6 * 400 + 0.2 * 600)
     assert result["strongest"] == "cat.results"
     assert result["weakest"] == "cat.resources"  # 20 % like the others, but it carries the most points
-    assert result == quiz.score(kb, "quick", answers)  # the same answers always give the same result
+    assert result == summary.score(kb, "quick", answers)  # the same answers always give the same result
 
 
 def test_all_unknown_is_partial_with_nulls_not_zeros(kb):
-    result = quiz.score(kb, "quick", all_answers(kb, "quick", lambda q: q.unknown_index))
+    result = summary.score(kb, "quick", all_answers(kb, "quick", lambda q: q.unknown_index))
     assert result["partial"] is True
     assert result["total"] == 0
     for c in result["categories"].values():
@@ -88,7 +86,7 @@ def test_all_unknown_is_partial_with_nulls_not_zeros(kb):
         assert c["unknown"] >= 1
     assert len(result["recommendations"]) >= 3
     one_known = {**all_answers(kb, "quick", lambda q: q.unknown_index), "lead_direction": 2}
-    partial = quiz.score(kb, "quick", one_known)
+    partial = summary.score(kb, "quick", one_known)
     assert partial["partial"] is True
     assert partial["total"] == partial["categories"]["cat.leadership"]["points"]
 
@@ -225,11 +223,11 @@ def test_resume_after_the_process_is_killed(tmp_path, cli_env):
 
 
 def test_chart_font_has_every_glyph_of_every_label_in_both_languages(kb):
-    result = quiz.score(kb, "quick", all_answers(kb, "quick", lambda q: 2))
-    partial = quiz.score(kb, "quick", all_answers(kb, "quick", lambda q: q.unknown_index))
+    result = summary.score(kb, "quick", all_answers(kb, "quick", lambda q: 2))
+    partial = summary.score(kb, "quick", all_answers(kb, "quick", lambda q: q.unknown_index))
     for lang in ("zh", "en"):
         for r in (result, partial):
-            texts = results.chart_texts(kb.quiz, r, lang)
+            texts = summary.chart_texts(kb.quiz, r, lang)
             drawn = "".join(texts["labels"]) + texts["title"] + "".join(texts["legend"])
             assert chart.missing_glyphs(drawn) == set(), lang
     assert chart.font_path().exists()
@@ -238,8 +236,8 @@ def test_chart_font_has_every_glyph_of_every_label_in_both_languages(kb):
 
 
 def test_chart_is_a_png_in_the_users_language(kb):
-    result = quiz.score(kb, "quick", all_answers(kb, "quick", lambda q: 3))
-    png = results.result_chart(kb.quiz, result, "zh", previous=result)
+    result = summary.score(kb, "quick", all_answers(kb, "quick", lambda q: 3))
+    png = summary.result_chart(kb.quiz, result, "zh", previous=result)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(png) > 20_000
 
@@ -247,8 +245,8 @@ def test_chart_is_a_png_in_the_users_language(kb):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("with_previous", [False, True])
 def test_chart_labels_sit_outside_the_ring_inside_the_image_and_apart(kb, lang, with_previous):
-    result = quiz.score(kb, "full", all_answers(kb, "full", lambda q: 2))
-    texts = results.chart_texts(kb.quiz, result, lang)
+    result = summary.score(kb, "full", all_answers(kb, "full", lambda q: 2))
+    texts = summary.chart_texts(kb.quiz, result, lang)
     fig, ax, notes = chart.radar_figure(texts["labels"], texts["values"], texts["title"], legend=texts["legend"],
                                         previous=texts["values"] if with_previous else None)
     renderer = fig.canvas.get_renderer()

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from bot.assessment import scoring as quiz
-from bot.reports import pdf as report_pdf
+from bot.reports import pdf, summary
 from tests.conftest import run_cli
-from tests.pdftext import extract
+from tests.support.pdftext import extract
 
 QUICK = ("lead_direction", "lead_performance_review", "strat_planning", "strat_cascade", "cust_needs",
          "cust_satisfaction", "res_people", "res_knowledge", "proc_identify", "proc_improve", "meas_indicators",
@@ -47,7 +46,7 @@ def test_reasons_tell_a_chosen_option_from_i_dont_know_from_no_answer(kb, lang):
     answers |= {"lead_direction": 0, "lead_governance": 1,  # low bands: A (0 %) and B (20 %)
                 "lead_communication": bank.questions["lead_communication"].unknown_index}  # "I don't know"
     # lead_performance_review and lead_social_responsibility are not answered at all
-    result = quiz.score(kb, "full", answers, lang)
+    result = summary.score(kb, "full", answers, lang)
     assert result["weakest"] == "cat.leadership"
     assert result["categories"]["cat.leadership"]["unknown"] == 1
     why = {r["entry"]: r["why"] for r in result["recommendations"]}
@@ -98,7 +97,7 @@ def test_i_dont_know_pressed_in_the_conversation_is_reported_as_such(chat, core)
         chat.press_data(next(b.data for b in chat.buttons() if b.data.startswith("q:") and
                              b.data.endswith(f":{option}")))
     assert chat.kinds() == ["quiz_done", "quiz_result", "quiz_chart"]
-    stored = core.store.quiz_results("console:alice", limit=1)[0]["result"]
+    stored = summary.as_dict(core.kb, core.store.quiz_results("console:alice", limit=1)[0]["result"], "en")
     reasons = [r["why"] for r in stored["recommendations"]]
     assert any("I don't know" in w and core.kb.quiz.questions["lead_direction"].text["en"] in w for w in reasons)
     assert not any("not answered" in w for w in reasons)
@@ -109,7 +108,7 @@ def test_i_dont_know_pressed_in_the_conversation_is_reported_as_such(chat, core)
 
 @pytest.mark.parametrize("option", [0, 1, 5])
 def test_a_flat_profile_names_no_strongest_or_weakest(kb, option):
-    result = quiz.score(kb, "quick", dict.fromkeys(QUICK, option))
+    result = summary.score(kb, "quick", dict.fromkeys(QUICK, option))
     assert (result["strongest"], result["weakest"]) == (None, None)
     assert result["all_equal"] is True
     assert result["partial"] is False
@@ -130,7 +129,7 @@ def test_strongest_and_weakest_differ_whenever_they_are_named(kb):
         {},  # nothing counted
     ]
     for answers in patterns:
-        r = quiz.score(kb, "quick", answers)
+        r = summary.score(kb, "quick", answers)
         scored = {c: v["score_pct"] for c, v in r["categories"].items() if v["score_pct"] is not None}
         if len(set(scored.values())) >= 2:
             assert r["strongest"] != r["weakest"]
@@ -140,7 +139,7 @@ def test_strongest_and_weakest_differ_whenever_they_are_named(kb):
         else:
             assert (r["strongest"], r["weakest"]) == (None, None), answers
             assert r["all_equal"] is (len(scored) >= 2), answers
-    flat_partial = quiz.score(kb, "quick", {"lead_direction": 3, "strat_planning": 3})
+    flat_partial = summary.score(kb, "quick", {"lead_direction": 3, "strat_planning": 3})
     assert flat_partial["partial"] is True
     assert flat_partial["all_equal"] is True
 
@@ -170,8 +169,8 @@ def test_an_all_lowest_quiz_in_the_conversation_stores_and_shows_no_strongest_or
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_pdf_of_a_flat_profile_names_no_category_as_both(kb, lang):
-    result = quiz.score(kb, "quick", dict.fromkeys(QUICK, 5), lang)
-    _pages, text = extract(report_pdf.result_pdf(kb, result, lang))
+    result = summary.score(kb, "quick", dict.fromkeys(QUICK, 5), lang)
+    _pages, text = extract(pdf.result_pdf(kb, result, lang))
     assert ("Strongest" if lang == "en" else "最强") not in text
 
 
@@ -183,12 +182,11 @@ def test_a_flat_profile_says_all_categories_are_at_the_same_level(chat, core):
     chat.say("/quiz quick")
     answer_all(chat, 5)
     assert "All categories are at the same level: 95% each (level 5 Role model)" in chat.text
-    partial = quiz.score(core.kb, "quick", {"lead_direction": 3, "strat_planning": 3}, "en")
-    from bot.reports import summary as results
+    partial = summary.score(core.kb, "quick", {"lead_direction": 3, "strat_planning": 3}, "en")
 
     assert "All categories with a counted answer are at the same level: 60% each" in \
-        results.result_text(core.kb.quiz, partial, "en").plain
-    _pages, text = extract(report_pdf.result_pdf(core.kb, quiz.score(core.kb, "quick", dict.fromkeys(QUICK, 5),
+        summary.result_text(core.kb.quiz, partial, "en").plain
+    _pages, text = extract(pdf.result_pdf(core.kb, summary.score(core.kb, "quick", dict.fromkeys(QUICK, 5),
                                                                      "en"), "en"))
     assert re.sub(r"\s+", "", "All categories are at the same level") in text
 

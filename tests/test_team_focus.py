@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.assessment import benchmark
-from bot.reports import pdf as report_pdf
-from tests.pdftext import extract
+from bot.reports import pdf
+from tests.support.pdftext import extract
 
 CATS = ("cat.leadership", "cat.strategy", "cat.customers", "cat.resources", "cat.process", "cat.measurement",
         "cat.results")
@@ -61,7 +61,7 @@ def test_a_flat_team_names_neither_and_starts_with_the_heaviest_category(kb):
 @pytest.mark.parametrize(("lang", "strongest", "heading"),
                          [("zh", "最强", "下一步"), ("en", "Strongest", "Whattowork")])
 def test_the_team_pdf_has_strongest_weakest_and_recommendations(kb, uneven, lang, strongest, heading):
-    _pages, text = extract(report_pdf.team_pdf(kb, uneven, lang))
+    _pages, text = extract(pdf.team_pdf(kb, uneven, lang))
     assert strongest in text
     assert heading in text
     first = benchmark.team_focus(uneven, kb, lang)["recommendations"][0]["title"]
@@ -79,5 +79,5 @@ def test_making_a_report_leaves_no_font_file_open(kb, uneven, lang):
 
     before = open_fonts()
     for _ in range(3):
-        report_pdf.team_pdf(kb, uneven, lang)
+        pdf.team_pdf(kb, uneven, lang)
     assert open_fonts() == before

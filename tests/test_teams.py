@@ -12,14 +12,13 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream
 
 from bot.assessment import benchmark
-from bot.assessment import scoring as quiz
 from bot.dialogue import Dialogue
 from bot.reports import pdf as report_pdf
-from bot.reports import pdf_layout
+from bot.reports import pdf_layout, summary
 from tests.conftest import run_cli
-from tests.pdftext import extract
-from tests.tgharness import TgChat, running_bot
-from tests.transcript import Chat
+from tests.support.pdftext import extract
+from tests.support.tgharness import TgChat, running_bot
+from tests.support.transcript import Chat
 
 OWNER = 5000
 # Six members: option letter pressed for every quick question (A = lowest band … F = highest).
@@ -117,7 +116,7 @@ async def test_joining_needs_the_current_link_and_the_invitation(fake, core):
 def finished(core, user: str, band_index: int, industry: str | None = None, size: str | None = None) -> dict:
     bank = core.kb.quiz
     answers = dict.fromkeys(bank.modes["quick"], band_index)
-    result = quiz.score(core.kb, "quick", answers)
+    result = summary.score(core.kb, "quick", answers)
     core.store.touch_user(user, "telegram")
     sid = core.store.start_quiz(user, "quick", list(bank.modes["quick"]), 24)
     core.store.finish_quiz(sid, user, "quick", result)
@@ -146,8 +145,8 @@ def test_peer_percentiles_need_five_others_and_reveal_no_single_result(core):
     expected = benchmark.percentiles(mine, others)["cat.results"]
     bands = sorted(o["categories"]["cat.results"]["score_pct"] for o in others)
     own = mine["categories"]["cat.results"]["score_pct"]
-    assert expected == round(100 * (sum(b < own for b in bands) + 0.5 * sum(b == own for b in bands)) / 5)
-    assert f"高于 {expected}%" in me.text
+    assert expected == {"higher": round(100 * sum(b < own for b in bands) / 5), "same": sum(b == own for b in bands)}
+    assert f"高于 {expected['higher']}%" in me.text
     for i in range(5):  # now five of the same industry and size
         finished(core, f"tg:{300 + i}", 2, "manufacturing", "300_999")
     me.press_data(f"ps:{sid}:manufacturing:300_999")
@@ -158,7 +157,7 @@ def test_peer_percentiles_need_five_others_and_reveal_no_single_result(core):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_pdf_report_in_each_language(core, lang):
-    result = quiz.score(core.kb, "quick", dict.fromkeys(core.kb.quiz.modes["quick"], 2), lang)
+    result = summary.score(core.kb, "quick", dict.fromkeys(core.kb.quiz.modes["quick"], 2), lang)
     pages, text = pdf_text(report_pdf.result_pdf(core.kb, result, lang, organisation="示例制造有限公司"))
     assert pages >= 2
     for cat in core.kb.quiz.categories.values():
@@ -192,7 +191,7 @@ def test_report_cli_writes_a_pdf_and_rejects_bad_input(cli_env, tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_pdf_fonts_header_item_order_recommendations_and_page_numbers(core, lang):
-    result = quiz.score(core.kb, "full", dict.fromkeys(core.kb.quiz.modes["full"], 1), lang)
+    result = summary.score(core.kb, "full", dict.fromkeys(core.kb.quiz.modes["full"], 1), lang)
     data = report_pdf.result_pdf(core.kb, result, lang, organisation="示例制造有限公司")
     fonts = font_names(data)
     if lang == "en":  # Latin text in DejaVu Sans; the Chinese organization name falls back to Noto Sans SC

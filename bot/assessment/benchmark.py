@@ -73,7 +73,10 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
     bank = kb.quiz
     means = {c: v["mean"] for c, v in report.get("categories", {}).items() if v["mean"] is not None}
     order, strongest, weakest, all_equal = scoring.extremes(means, {c: bank.categories[c].points for c in means})
-    out = {"strongest": strongest, "weakest": weakest, "all_equal": all_equal, "recommendations": []}
+    out = {"strongest": strongest, "weakest": weakest, "all_equal": all_equal, "recommendations": [],
+           # every category sharing the strongest / weakest mean: named as a tie
+           "strongest_tied": scoring.tied_with(means, strongest) if strongest else [],
+           "weakest_tied": scoring.tied_with(means, weakest) if weakest else []}
     if not order:
         return out
     focus = order[0]
@@ -85,7 +88,9 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
             recs.append(scoring.recommendation(kb.entries[entry_id], lang, why))
 
     name = bank.categories[focus].name[lang]
-    add_first = t("team_rec_weakest" if weakest else "team_rec_even", lang, category=name,
+    key = ("team_rec_weakest_tied" if len(out["weakest_tied"]) > 1 else "team_rec_weakest") if weakest \
+        else "team_rec_even"
+    add_first = t(key, lang, category=name,
                   mean=number(report["categories"][focus]["mean"]))
     for eid in (*kb.by_topic.get(focus, ()), *(e.id for e in kb.items_of(focus))):
         add(eid, add_first if not recs else t("team_rec_item", lang, category=name))
@@ -102,13 +107,19 @@ def team_focus(report: dict, kb, lang: str, maximum: int = 5) -> dict:
 def focus_line(bank, focus: dict, lang: str) -> str | None:
     """"Strongest: …; weakest: …", or that every category has the same team average."""
     if focus["strongest"]:
-        return t("result_strong_weak", lang, strong=bank.categories[focus["strongest"]].name[lang],
-                 weak=bank.categories[focus["weakest"]].name[lang])
+        def named(which: str) -> str:
+            cats = focus.get(which + "_tied") or [focus[which]]
+            joined = ("、" if lang == "zh" else ", ").join(bank.categories[c].name[lang] for c in cats)
+            return joined if len(cats) == 1 else t("tied_names", lang, names=joined)
+
+        return t("result_strong_weak", lang, strong=named("strongest"), weak=named("weakest"))
     return t("team_even_line", lang) if focus["all_equal"] else None
 
 
-def percentiles(mine: dict, peers: list[dict]) -> dict[str, int | None]:
-    """Where each of my category scores stands among the peers' (0–100; ties count half)."""
+def percentiles(mine: dict, peers: list[dict]) -> dict[str, dict | None]:
+    """Where each of my category scores stands among the peers': `higher`, the share (0–100) of peers I
+    scored strictly higher than, and `same`, how many peers scored exactly as I did. Ties are said as ties,
+    never counted half: at 0 % with four others at 0 %, nobody is "below" me."""
     out = {}
     for cat, c in mine["categories"].items():
         own = c["score_pct"]
@@ -117,6 +128,6 @@ def percentiles(mine: dict, peers: list[dict]) -> dict[str, int | None]:
         if own is None or len(others) < MIN_PEERS:
             out[cat] = None
             continue
-        below = sum(o < own for o in others) + 0.5 * sum(o == own for o in others)
-        out[cat] = round(100 * below / len(others))
+        out[cat] = {"higher": round(100 * sum(o < own for o in others) / len(others)),
+                    "same": sum(o == own for o in others)}
     return out

@@ -90,13 +90,14 @@ def parse_answers(raw: str) -> dict:
     return value
 
 
-def score_answers(kb, raw: str, mode: str | None, lang: str):
-    """`--answers` validated and scored (quiz and report share it): the language-free result."""
+def score_answers(kb, raw: str, mode: str | None, lang: str) -> dict:
+    """`--answers` validated, scored and worded in `lang` (quiz and report share it)."""
     from bot.assessment import scoring
+    from bot.reports import summary
 
     answers = parse_answers(raw)
     try:
         mode = scoring.validate_answers(kb.quiz, answers, mode)
     except scoring.QuizInputError as exc:
         raise CliError(str(exc)) from exc
-    return scoring.score(kb, mode, answers, lang)
+    return summary.score(kb, mode, answers, lang)

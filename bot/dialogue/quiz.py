@@ -111,14 +111,15 @@ def finish(turn, session: dict, answers: dict) -> list[Reply]:
     lang = turn.lang
     kb = turn.core.kb
     store = turn.core.store
-    result = scoring.score(kb, session["mode"], answers, lang)
+    stored = scoring.score(kb, session["mode"], answers).to_json()  # numbers and codes: no words are stored
     history = store.quiz_results(turn.user_id, limit=1)
     previous = history[0] if history else None
-    store.finish_quiz(session["id"], turn.user_id, session["mode"], result)
+    store.finish_quiz(session["id"], turn.user_id, session["mode"], stored)
     if session.get("team_id"):
         member = store.teams.membership(session["team_id"], turn.user_id)
         store.teams.tag_result(session["id"], team_id=session["team_id"], role=member["role"] if member else None)
-    change = scoring.changes(result, previous["result"] if previous else None)
+    change = scoring.changes(stored, previous["result"] if previous else None)
+    result = summary.as_dict(kb, stored, lang)  # worded now, in the language of this reply
     text = summary.result_text(kb.quiz, result, lang, change,
                                previous["finished_at"] if previous else "", previous["mode"] if previous else "")
     rows = [[Button("📖 " + r["title"], buttons.OPEN_ENTRY.encode(r["entry"], 0))] for r in result["recommendations"]]
@@ -126,7 +127,8 @@ def finish(turn, session: dict, answers: dict) -> list[Reply]:
     rows.append([Button(t("btn_peers", lang), buttons.PEERS_BEGIN.encode(sid)),
                  Button(t("btn_pdf", lang), buttons.RESULT_PDF.encode(sid))])
     rows.append([Button(t("btn_history", lang), buttons.HISTORY.encode())])
-    png = partial(summary.result_chart, kb.quiz, result, lang, previous["result"] if previous else None)
+    png = partial(summary.result_chart, kb.quiz, result, lang,
+                  summary.as_dict(kb, previous["result"], lang) if previous else None)
     return [
         reply(t("quiz_done", lang, n=len(_live_ids(turn, session))), edit=True, kind="quiz_done"),
         reply(text, rows, kind="quiz_result"),
@@ -166,15 +168,23 @@ def history(turn) -> list[Reply]:
     if not rows:
         return [reply(t("history_empty", lang), kind="history")]
     text = Text().b(t("history_title", lang)).nl()
+    actions = []  # each result keeps its actions here too: compare with peers, the PDF
     for r in rows:
         partial = t("history_partial", lang) if r["partial"] else ""
         if not summary.has_estimate(r["result"]):
             total, partial = t("history_no_estimate", lang), ""
         else:
-            total = number(r["total"]) + "/1000"
+            total = number(scoring.Result.from_json(r["result"]).total) + "/1000"  # rounded as everywhere
         text.add("• " + t("history_line", lang, date=r["finished_at"][:10], mode=t("mode_" + r["mode"], lang),
                          total=total, partial=partial)).nl()
-    return [reply(text, kind="history")]
+        if len(actions) < HISTORY_ACTIONS:
+            day, sid = r["finished_at"][:10], r["session_id"]
+            actions.append([Button(f"{day} {t('btn_peers', lang)}", buttons.PEERS_BEGIN.encode(sid)),
+                            Button(f"{day} {t('btn_pdf', lang)}", buttons.RESULT_PDF.encode(sid))])
+    return [reply(text, actions, kind="history")]
+
+
+HISTORY_ACTIONS = 5  # results in /history with their buttons (the latest first)
 
 
 def reminder(turn, session: dict) -> Reply:

@@ -7,7 +7,7 @@ from functools import partial
 
 from bot.assessment import benchmark
 from bot.dialogue import buttons, quiz
-from bot.reports import pdf
+from bot.reports import pdf, summary
 from bot.store.teams import ROLES
 from bot.ui.replies import Button, Reply, Text, reply
 from bot.ui.texts import number, t
@@ -167,8 +167,12 @@ def peers_result(turn, sid: str, industry: str, size: str) -> list[Reply] | None
     text = Text().b(t("peers_title", lang, scope=t(scope, lang), n=len(peers))).nl()
     for cat_id, value in pct.items():
         name = bank.categories[cat_id].name[lang]
-        text.add("• " + (t("peers_line", lang, name=name, pct=value) if value is not None
-                         else t("peers_none", lang, name=name))).nl()
+        if value is None:
+            line = t("peers_none", lang, name=name)
+        else:
+            line = t("peers_line_same" if value["same"] else "peers_line", lang, name=name, pct=value["higher"],
+                     same=value["same"])
+        text.add("• " + line).nl()
     text.i(t("peers_note", lang, min=benchmark.MIN_PEERS))
     return [reply(text, edit=True, kind="peers")]
 
@@ -183,7 +187,8 @@ def pdf_report(turn, sid: str | None = None, organisation: str = "") -> list[Rep
         row = buttons.own_result(turn, sid)
         if row is None:
             return None
-    render = partial(pdf.result_pdf, turn.core.kb, row["result"], turn.lang, organisation=organisation[:80])
+    result = summary.as_dict(turn.core.kb, row["result"], turn.lang)  # in today's language, whenever it was taken
+    render = partial(pdf.result_pdf, turn.core.kb, result, turn.lang, organisation=organisation[:80])
     return [reply(t("report_caption", turn.lang), document=render,
                   document_name=f"awardbot-report-{row['session_id']}.pdf", kind="report_pdf")]
 

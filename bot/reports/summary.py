@@ -1,13 +1,79 @@
-"""Presenting a scored quiz result: text, the radar chart, and the change since the last attempt."""
+"""Presenting a scored quiz result in the reader's language: the worded result, its text, the radar chart,
+and the change since the last attempt.
+
+`as_dict` words a language-free `Result` (or a stored row, old or new) at the moment it is shown; every
+other function here reads that worded form, so chat, history, PDF and comparison speak one language.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
+from bot.assessment import scoring
+from bot.assessment.scoring import Recommendation, Result
 from bot.kb.quizbank import QuizBank
 from bot.reports import chart
 from bot.ui.replies import Text
 from bot.ui.texts import number, t
+from bot.ui.texts.reasons import ANSWER_REASONS, CATEGORY_REASONS, NEXT_REASONS, NONE_REASON
+
+
+def as_dict(kb, result: Result | dict, lang: str) -> dict:
+    """The result worded in `lang`: what `quiz --answers --json` prints and every renderer below reads."""
+    if isinstance(result, dict):
+        result = Result.from_json(result)
+    bank = kb.quiz
+    categories = {}
+    for cat_id, c in result.categories.items():
+        level = next((lv for lv in bank.levels if lv.level == c.level), None) if c.level is not None else None
+        categories[cat_id] = {"score_pct": c.score_pct, "level": c.level,
+                              "level_name": level.name[lang] if level else None, "points": c.points,
+                              "max_points": c.max_points, "answered": c.answered, "unknown": c.unknown,
+                              "questions": c.questions}
+    recs = [worded for worded in (_recommendation(kb, r, lang) for r in result.recommendations) if worded]
+    return {
+        "mode": result.mode, "lang": lang, "total": result.total, "max_total": result.max_total,
+        "partial": result.partial, "answered": result.answered, "unknown": result.unknown,
+        "categories": categories, "strongest": result.strongest, "weakest": result.weakest,
+        "all_equal": result.all_equal,
+        # a row stored before reason codes keeps its words; its titles follow the reader's language
+        "recommendations": recs + [_retitled(kb, r, lang) for r in result.worded],
+    }
+
+
+def _retitled(kb, worded: dict, lang: str) -> dict:
+    entry = kb.entries.get(worded.get("entry"))
+    return {**worded, "title": entry.title[lang]} if entry else worded
+
+
+def score(kb, mode: str, answers: dict[str, int], lang: str = "en") -> dict:
+    """Score and word in one step (the CLI's `--answers`)."""
+    return as_dict(kb, scoring.score(kb, mode, answers), lang)
+
+
+def _recommendation(kb, rec: Recommendation, lang: str) -> dict | None:
+    """A recommendation with its title and reason in `lang`; None when a reload removed what it names."""
+    bank = kb.quiz
+    entry = kb.entries.get(rec.entry)
+    category = bank.categories.get(rec.category) if rec.category else None
+    if entry is None or (rec.category and category is None):
+        return None
+    name = category.name[lang] if category else ""
+    if rec.reason in ANSWER_REASONS:
+        q = bank.questions.get(rec.question or "")
+        if q is None:
+            return None
+        chosen = q.options[rec.option] if rec.option is not None and rec.option < len(q.options) else None
+        said = chosen.text[lang].rstrip("。.；;") if chosen else ""
+        why = ANSWER_REASONS[rec.reason][lang].format(category=name, said=said, question=q.text[lang],
+                                                      advice=q.advice[lang])
+    elif rec.reason in CATEGORY_REASONS:
+        why = CATEGORY_REASONS[rec.reason][lang].format(category=name)
+    elif rec.reason.startswith("next_"):
+        why = NEXT_REASONS[rec.reason.removeprefix("next_")][lang].format(category=name)
+    else:
+        why = NONE_REASON[lang]
+    return scoring.recommendation(entry, lang, why)
 
 
 def _signed(x: float) -> str:
@@ -71,9 +137,17 @@ def strength_line(bank: QuizBank, result: dict, lang: str) -> str | None:
         return t("result_even_partial" if result["partial"] else "result_even", lang, pct=number(c["score_pct"]),
                  level=c["level"], level_name=c["level_name"])
     if result["strongest"] and result["weakest"] and result["strongest"] != result["weakest"]:
-        return t("result_strong_weak", lang, strong=bank.categories[result["strongest"]].name[lang],
-                 weak=bank.categories[result["weakest"]].name[lang])
+        pcts = {c: v["score_pct"] for c, v in result["categories"].items() if v["score_pct"] is not None}
+        return t("result_strong_weak", lang, strong=tie_names(bank, pcts, result["strongest"], lang),
+                 weak=tie_names(bank, pcts, result["weakest"], lang))
     return None
+
+
+def tie_names(bank: QuizBank, pcts: dict[str, float], category: str, lang: str) -> str:
+    """The category's name, or every category tied with it, said to be tied (for a person or a team)."""
+    same = scoring.tied_with(pcts, category)
+    joined = ("、" if lang == "zh" else ", ").join(bank.categories[c].name[lang] for c in same)
+    return joined if len(same) == 1 else t("tied_names", lang, names=joined)
 
 
 def chart_texts(bank: QuizBank, result: dict, lang: str) -> dict:
