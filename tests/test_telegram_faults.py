@@ -155,6 +155,7 @@ async def test_server_errors_on_send_are_retried_and_the_answer_arrives_once(bot
     assert statuses == [status, status, 200]
     assert fake.texts_to(ALICE) == [fake.calls_of("sendMessage")[-1].result["text"]]  # one message: the answer
     assert "4.2.3" in fake.texts_to(ALICE)[0]
+    core.store.flush()
     assert len(list(core.store.db.query("SELECT id FROM questions"))) == 1
     assert not errors(caplog)
 
@@ -180,6 +181,7 @@ async def test_when_retries_run_out_the_user_is_told_once(core, fake, caplog):
     assert [c.status for c in fake.calls_of("sendMessage")] == [500, 500, 500, 200]
     assert fake.texts_to(ALICE) == [fake.calls_of("sendMessage")[-1].result["text"]]
     assert "抱歉" in fake.texts_to(ALICE)[0]  # the apology, once
+    core.store.flush()
     assert len(list(core.store.db.query("SELECT id FROM questions"))) == 1  # what Alice asked is kept
     assert [r.getMessage() for r in errors(caplog)] == \
         [f"reply to user {ALICE} not delivered: NetworkError: Internal Server Error"]  # one line, no traceback

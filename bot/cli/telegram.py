@@ -94,7 +94,7 @@ def cmd_telegram(args) -> int:
         token=token,
         base_url=tg_settings.api_base_url,
         concurrent_updates=args.concurrency,
-        connection_pool=max(args.concurrency * 2, 8),
+        connection_pool=args.concurrency + 8,  # each request scans the pool (httpcore): no bigger than needed
         rate_limit=args.rate_limit,
         reminder_check_seconds=args.reminder_check,
     )

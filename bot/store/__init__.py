@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from bot.store import files
 from bot.store.admin import AdminQueries
 from bot.store.migrations import migrations
+from bot.store.questionlog import QuestionLog
 from bot.store.teams import TeamQueries
 
 Clock = Callable[[], float]
@@ -51,11 +52,35 @@ class Store:
         self.db.execute("PRAGMA synchronous = FULL")
         self.db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(self.db)
-        self.admin = AdminQueries(self.db, self.days_ago)
+        self._admin = AdminQueries(self.db, self.days_ago)
         self.teams = TeamQueries(self.db, self.now)
+        self._log: QuestionLog | None = None
+
+    def batch_question_log(self, interval: float = 0.005, max_pending: int = 256) -> None:
+        """From now on the question log is written in batches by a writer thread (`questionlog.py`), not
+        with one commit per question on the caller's thread. Long-running channels turn this on; reads
+        of the log flush first, and so does `close`."""
+        if self._log is None and str(self.path) != ":memory:":
+            highest = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM questions").fetchone()[0]
+            self._log = QuestionLog(self.path, highest, interval, max_pending)
+
+    def flush(self) -> None:
+        """Every logged question is on disk when this returns."""
+        if self._log is not None:
+            self._log.flush()
+
+    @property
+    def admin(self) -> AdminQueries:
+        self.flush()  # the operator's statistics read the question log
+        return self._admin
 
     def close(self) -> None:
-        self.db.close()
+        log, self._log = self._log, None
+        try:
+            if log is not None:
+                log.close()
+        finally:
+            self.db.close()
 
     def now(self) -> str:
         return iso(self.clock())
@@ -103,6 +128,8 @@ class Store:
 
     def log_question(self, user_id: str, channel: str, lang: str, text: str, status: str,
                      entry: str | None, topic: str | None, score: float | None) -> int:
+        if self._log is not None:
+            return self._log.add((user_id, self.now(), channel, lang, text, status, entry, topic, score))
         cur = self.db.execute(
             """INSERT INTO questions (user_id, ts, channel, lang, text, status, entry, topic, score)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -111,6 +138,7 @@ class Store:
         return int(cur.lastrowid)
 
     def question(self, question_id: int) -> dict | None:
+        self.flush()
         rows = list(self.db.query("SELECT * FROM questions WHERE id = ?", [question_id]))
         return rows[0] if rows else None
 
@@ -124,6 +152,7 @@ class Store:
     def purge_questions(self, older_than_days: int) -> int:
         """Delete logged questions (and their votes) older than the retention period."""
         cutoff = iso(self.clock() - older_than_days * 86400)
+        self.flush()
         with self.db.atomic():
             self.db.execute(
                 "DELETE FROM feedback WHERE question_id IN (SELECT id FROM questions WHERE ts < ?)", [cutoff])
@@ -230,6 +259,8 @@ class Store:
         def rows(sql: str) -> list[dict]:
             return list(self.db.query(sql, [user_id]))
 
+        self.flush()
+
         sessions = rows("SELECT * FROM quiz_sessions WHERE user_id = ? ORDER BY started_at")
         for s in sessions:
             s["question_ids"] = json.loads(s["question_ids"])
@@ -247,6 +278,7 @@ class Store:
 
     def delete_user(self, user_id: str) -> None:
         """Remove every row about a user, in one transaction, then the files written for them."""
+        self.flush()  # a question still on its way to disk would outlive the deletion
         with self.db.atomic():
             self.db.execute("DELETE FROM feedback WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM questions WHERE user_id = ?", [user_id])
@@ -278,6 +310,7 @@ class Store:
             files.check_ours(target)
         tmp = target.with_name(target.name + ".partial")
         tmp.unlink(missing_ok=True)
+        self.flush()
         dest = sqlite3.connect(str(tmp))
         try:
             with dest:

@@ -43,7 +43,7 @@ class TelegramOptions:
     base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot (the token is appended)
     concurrent_updates: int = 16  # bounded: 256 in flight tripled PTB's CPU per update; one per chat
     group_backlog: int = 20  # updates a group may have queued (~1 minute at Telegram's 20/min per group)
-    connection_pool: int = 32  # larger than concurrent_updates, so sends never wait for a connection
+    connection_pool: int = 24  # concurrent_updates + 8 (chat actions, callback answers); httpcore scans it per request
     rate_limit: float = 30.0  # messages per second overall (Telegram's limit); 0: only honour 429s
     reminder_check_seconds: float = 60.0
     purge_check_seconds: float = 6 * 3600.0
@@ -103,6 +103,7 @@ def build_application(core: Core, options: TelegramOptions) -> Application:
 async def _post_init(app: Application) -> None:
     # invitation links made in this channel open this bot (the username is known only after getMe)
     app.bot_data[DIALOGUE].deep_links["telegram"] = partial(start_link, app.bot.username)
+    app.bot_data[DIALOGUE].core.store.batch_question_log()  # off the hot path; flushed when the store closes
     try:  # the menu is cosmetic: retried like every call, and if it still fails the bot runs without it
         for lang in ("zh", "en"):
             commands = [BotCommand(c, t("cmd_" + c, lang)[:256]) for c in COMMANDS if c != "start"]

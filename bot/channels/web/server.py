@@ -156,6 +156,7 @@ async def _startup(app: web.Application) -> None:
     with contextlib.suppress(NotImplementedError, RuntimeError):  # SIGHUP: reload the knowledge base
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload(channel)))
     app[_TASKS].append(asyncio.create_task(_purge_loop(channel)))
+    channel.core.store.batch_question_log()  # the question log off the request path; closed with the store
 
 
 async def _cleanup(app: web.Application) -> None:
