@@ -73,7 +73,7 @@ def test_a_unique_order_keeps_its_plain_words(kb):
 
 
 def test_a_team_tie_is_named_as_a_tie_too(kb):
-    from bot.assessment.benchmark import focus_line, team_focus
+    from bot.reports.team_summary import focus_line, team_focus
 
     means = {"cat.leadership": 20.0, "cat.strategy": 20.0, "cat.customers": 50.0, "cat.resources": 50.0,
              "cat.process": 50.0, "cat.measurement": 60.0, "cat.results": 60.0}

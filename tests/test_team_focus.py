@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assessment import benchmark
-from bot.reports import pdf
+from bot.reports import pdf, team_summary
 from tests.support.pdftext import extract
 
 CATS = ("cat.leadership", "cat.strategy", "cat.customers", "cat.resources", "cat.process", "cat.measurement",
@@ -35,7 +35,7 @@ def uneven(kb):
 
 
 def test_the_weakest_category_gets_its_own_entries_and_the_disputed_one_a_discussion(kb, uneven):
-    focus = benchmark.team_focus(uneven, kb, "en")
+    focus = team_summary.team_focus(uneven, kb, "en")
     assert (focus["strongest"], focus["weakest"], focus["all_equal"]) == ("cat.resources", "cat.strategy", False)
     recs = focus["recommendations"]
     assert 3 <= len(recs) <= 5
@@ -47,15 +47,15 @@ def test_the_weakest_category_gets_its_own_entries_and_the_disputed_one_a_discus
     assert uneven["most_disagreement"] == ["cat.leadership"]  # categories rated alike are not "disputed"
     assert recs[-1]["entry"] == "practice.self_assessment"
     assert "Leadership" in recs[-1]["why"]
-    assert benchmark.focus_line(kb.quiz, focus, "en") == "Strongest: Resources; weakest: Strategy"
+    assert team_summary.focus_line(kb.quiz, focus, "en") == "Strongest: Resources; weakest: Strategy"
 
 
 def test_a_flat_team_names_neither_and_starts_with_the_heaviest_category(kb):
     flat = report_of(kb, [member(role, dict.fromkeys(CATS, 40.0)) for role in ("leader", "staff", "manager")])
-    focus = benchmark.team_focus(flat, kb, "zh")
+    focus = team_summary.team_focus(flat, kb, "zh")
     assert (focus["strongest"], focus["weakest"], focus["all_equal"]) == (None, None, True)
     assert focus["recommendations"][0]["topic"].startswith("cat.results")  # 400 points
-    assert benchmark.focus_line(kb.quiz, focus, "zh") == "各类目的团队平均相同，没有哪一项更强或更弱。"
+    assert team_summary.focus_line(kb.quiz, focus, "zh") == "各类目的团队平均相同，没有哪一项更强或更弱。"
 
 
 @pytest.mark.parametrize(("lang", "strongest", "heading"),
@@ -64,7 +64,7 @@ def test_the_team_pdf_has_strongest_weakest_and_recommendations(kb, uneven, lang
     _pages, text = extract(pdf.team_pdf(kb, uneven, lang))
     assert strongest in text
     assert heading in text
-    first = benchmark.team_focus(uneven, kb, lang)["recommendations"][0]["title"]
+    first = team_summary.team_focus(uneven, kb, lang)["recommendations"][0]["title"]
     assert first.replace(" ", "") in text
 
 

@@ -7,7 +7,7 @@ from functools import partial
 
 from bot.assessment import benchmark
 from bot.dialogue import buttons, quiz
-from bot.reports import pdf, summary
+from bot.reports import pdf, summary, team_summary
 from bot.store.teams import ROLES
 from bot.ui.replies import Button, Reply, Text, reply
 from bot.ui.texts import number, t
@@ -83,8 +83,8 @@ def report_replies(turn, team: dict) -> list[Reply]:
         sep = "、" if lang == "zh" else ", "
         text.add(t("team_report_disagree", lang, cats=sep.join(bank.categories[c].name[lang]
                                                                  for c in report["most_disagreement"]))).nl()
-    focus = benchmark.team_focus(report, turn.core.kb, lang)
-    line = benchmark.focus_line(bank, focus, lang)
+    focus = team_summary.team_focus(report, turn.core.kb, lang)
+    line = team_summary.focus_line(bank, focus, lang)
     if line:
         text.nl().add(line).nl()
     if focus["recommendations"]:

@@ -17,9 +17,8 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from bot.assessment import benchmark
 from bot.kb.model import KnowledgeBase
-from bot.reports import chart, summary
+from bot.reports import chart, summary, team_summary
 from bot.reports.pdf_layout import (
     BLUE,
     CJK_FONT,
@@ -253,8 +252,8 @@ def team_pdf(kb: KnowledgeBase, report: dict, lang: str, when: date | None = Non
     series = team_chart_series(bank, report, lang)
     _chart(pdf, chart.radar_png(series["labels"], series["values"], series["title"], previous=series["previous"],
                                 legend=series["legend"]))
-    focus = benchmark.team_focus(report, kb, lang)
-    return _closing(pdf, kb, benchmark.focus_line(bank, focus, lang), focus["recommendations"], lang)
+    focus = team_summary.team_focus(report, kb, lang)
+    return _closing(pdf, kb, team_summary.focus_line(bank, focus, lang), focus["recommendations"], lang)
 
 
 def team_chart_series(bank, report: dict, lang: str) -> dict:

@@ -14,11 +14,10 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from bot.assessment import benchmark
 from bot.kb.model import KnowledgeBase
 from bot.kb.quizbank import RESULTS_CATEGORY
 from bot.reports import docx_style as dx
-from bot.reports import summary
+from bot.reports import summary, team_summary
 from bot.reports.workbook_diagnosis import diagnosis_section
 from bot.reports.workbook_plan import Category, Diagnosis, clauses, item_budgets
 from bot.ui.texts import number
@@ -48,7 +47,7 @@ def person_workbook(kb: KnowledgeBase, mode: str, answers: dict[str, int], lang:
 
 def team_workbook(kb: KnowledgeBase, report: dict, lang: str, **kwargs) -> bytes:
     """From a team report (aggregates only: no one person's answers appear)."""
-    return build(kb, lang, Diagnosis(kb, team=report, focus=benchmark.team_focus(report, kb, lang)), **kwargs)
+    return build(kb, lang, Diagnosis(kb, team=report, focus=team_summary.team_focus(report, kb, lang)), **kwargs)
 
 
 def build(kb: KnowledgeBase, lang: str, diagnosis: Diagnosis | None = None, *, organisation: str = "",
