@@ -38,14 +38,24 @@ async def running_bot(core, fake: FakeBotAPI, **options):
         await app.shutdown()
 
 
-async def settle(fake: FakeBotAPI, quiet: float = 0.25, limit: float = 8.0) -> None:
+async def settle(fake: FakeBotAPI, quiet: float = 0.25, limit: float = 20.0, start: int = 0) -> None:
     """Wait until the bot has made no new API call for `quiet` seconds.
 
-    A chat action ("sending a file…") announces a rendering still under way, so it never ends a step."""
+    A chat action ("sending a file…") announces a rendering still under way, so it never ends a step
+    until a photo or document follows it (a toast or an edit may come in between; a PDF on a loaded
+    machine takes seconds)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + limit
+
+    def rendering() -> bool:
+        methods = [c.method for c in fake.calls[start:]]
+        if "sendChatAction" not in methods:
+            return False
+        after = methods[len(methods) - 1 - methods[::-1].index("sendChatAction"):]
+        return not any(m in ("sendPhoto", "sendDocument") for m in after)
+
     count = -1
-    while (count != len(fake.calls) or fake.calls[-1].method == "sendChatAction") and loop.time() < end:
+    while (count != len(fake.calls) or rendering()) and loop.time() < end:
         count = len(fake.calls)
         await asyncio.sleep(quiet)
 
@@ -63,7 +73,7 @@ class TgChat:
         start = len(self.fake.calls)
         push()
         await self.fake.wait_for(lambda c: c.method in SENDS, start=start, timeout=10)
-        await settle(self.fake)
+        await settle(self.fake, start=start)
         self.new_calls = self.fake.calls[start:]
 
     async def say(self, text: str) -> None:
