@@ -44,3 +44,6 @@ def test_the_installed_wheel_checks_and_evaluates_its_packaged_data(tmp_path, ca
     evaluated = run(awardbot, "eval", cwd=tmp_path, env=env)
     assert evaluated.returncode == 0, evaluated.stderr
     assert "top-1 accuracy (in scope)" in evaluated.stdout, evaluated.stdout[:500]
+    # the development set and both held-out halves ship in the wheel
+    for section in ("== development set ==", "== held-out tune ==", "== held-out test =="):
+        assert section in evaluated.stdout, section
