@@ -173,9 +173,7 @@ def database_problem(db_path: Path) -> str | None:
     """What is wrong with an existing database file, read-only, for `health`: None when it is ours and intact."""
     try:
         files.check_user(db_path)
-        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-            files.recognise(conn, db_path)
-            verdict = files.integrity(conn, quick=True)
+        verdict = files.verify_readonly(db_path, quick=True)
     except files.WrongUser as exc:
         return f"not checked: {exc}"
     except files.ForeignDatabase as exc:
@@ -214,10 +212,7 @@ def restore(backup: Path, db_path: Path) -> None:
     if not backup.is_file():
         raise OpsError(f"no backup file at {backup}")
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as conn:
-            files.recognise(conn, backup)
-            ok = files.integrity(conn, quick=False)
-            conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
+        ok = files.verify_readonly(backup, quick=False)
     except sqlite3.DatabaseError as exc:
         raise OpsError(f"{backup} is not an awardbot database: {exc}") from exc
     if ok != "ok":

@@ -6,6 +6,7 @@ removes them with the user's rows and retention ages them out like the question 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -90,6 +91,16 @@ def recognise(conn: sqlite3.Connection, path: Path) -> None:
     shown = ", ".join(tables[:4]) + (", …" if len(tables) > 4 else "")
     raise ForeignDatabase(f"it is another program's SQLite database (tables {shown}); awardbot leaves it "
                           "untouched")
+
+
+def verify_readonly(path: Path, quick: bool = True) -> str:
+    """Open `path` read-only, check that it is awardbot's (ForeignDatabase if not) and run the integrity
+    check: "ok" or the problem. sqlite3.Error if it cannot be read at all."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        recognise(conn, path)
+        verdict = integrity(conn, quick=quick)
+        conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()
+    return verdict
 
 
 def integrity(conn: sqlite3.Connection, quick: bool = True) -> str:
