@@ -2,7 +2,8 @@
 
 Writes that belong together run in one `db.atomic()` transaction; every query is parameterised; rows are
 keyed by user. WAL mode with `synchronous=FULL`: a write that returned is on disk, so a crash (even
-kill -9 or power loss) loses nothing a user saw acknowledged.
+kill -9 or power loss) loses nothing a user saw acknowledged. The one exception is the language of the
+last reply (`_relaxed`): it survives kill -9, and a power loss may take the last few of those.
 """
 
 from __future__ import annotations
@@ -122,7 +123,26 @@ class Store:
         allowed = {"lang", "last_lang", "active", "reminders", "pending_delete", "pending"}
         assert set(fields) <= allowed, fields  # noqa: S101 - a programming error, not input
         sets = ", ".join(f"{k} = ?" for k in fields)
-        self.db.execute(f"UPDATE users SET {sets} WHERE id = ?", [*fields.values(), user_id])  # noqa: S608
+        sql, params = f"UPDATE users SET {sets} WHERE id = ?", [*fields.values(), user_id]  # noqa: S608
+        if set(fields) == {"last_lang"}:
+            self._relaxed(sql, params)
+        else:
+            self.db.execute(sql, params)
+
+    def _relaxed(self, sql: str, params: list) -> None:
+        """A write a power cut may lose without harm (the language of the last reply, which the next
+        message sets again): committed without waiting for the disk. Under WAL, synchronous=NORMAL still
+        survives a crash of the process (kill -9); only the last such commits before a power loss can go,
+        and the next durable commit (every other write) makes them durable too. Inside a transaction it is
+        simply part of that transaction (SQLite does not change the level there)."""
+        if self.db.conn.in_transaction:
+            self.db.execute(sql, params)
+            return
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            self.db.execute(sql, params)
+        finally:
+            self.db.execute("PRAGMA synchronous = FULL")
 
     # -- question log and feedback -----------------------------------------------------------------
 

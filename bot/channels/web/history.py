@@ -4,19 +4,26 @@ shows the conversation again and a chart or PDF stays downloadable.
 Layout: `<dir>/<uid>/history.jsonl` (one line per message; a quiz step that replaces the message whose
 button was pressed is one `replace` line) and `<dir>/<uid>/files/<token>/<name>`. Everything of a user is
 in their folder, so `/delete` removes it in one step and a file URL only resolves inside the requesting
-cookie's own folder. Reads go through a small in-memory cache; writes append a line.
+cookie's own folder. Reads go through a small in-memory cache, which a message updates at once; the
+lines are appended to the files by one writer thread in batches (every `interval`, 0.2 s), and flushed
+before any read of the files, before `/delete` and the retention purge, and on `close`. What a crash
+(kill -9, power loss) can lose: the last fraction of a second of shown conversation, never a quiz answer
+(those are in the database, written before the reply).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import shutil
+import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 KEEP = 120  # messages shown again after a reload (and whose buttons may be pressed)
 KEEP_FILES = 40  # per user; older charts and PDFs are removed
 _NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -29,10 +36,57 @@ def safe_name(name: str, default: str = "file") -> str:
 
 
 class History:
-    def __init__(self, directory: Path, cache_users: int = 2000):
+    def __init__(self, directory: Path, cache_users: int = 2000, interval: float = 0.2):
         self.dir = directory
         self.cache_users = cache_users
+        self.interval = interval
         self._cache: OrderedDict[str, list[dict]] = OrderedDict()
+        self._pending: dict[str, list[str]] = {}  # uid → lines not yet appended to its history.jsonl
+        self._lock = threading.Lock()  # guards _pending
+        self._io = threading.Lock()  # one writer of the files at a time (the thread, a flush, a wipe)
+        self._wake = threading.Event()
+        self._closing = False
+        self._thread: threading.Thread | None = None
+
+    # -- the writer ------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Every recorded line is in its file when this returns."""
+        with self._io:
+            with self._lock:
+                pending, self._pending = self._pending, {}
+            for uid, lines in pending.items():
+                try:
+                    folder = self._user_dir(uid)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    with (folder / "history.jsonl").open("a", encoding="utf-8") as f:
+                        f.write("".join(lines))
+                except OSError:  # kept for the next flush (a full disk, say); the cache still shows them
+                    log.exception("web history: %d line(s) of one browser not written yet", len(lines))
+                    with self._lock:
+                        self._pending[uid] = lines + self._pending.get(uid, [])
+
+    def close(self) -> None:
+        """Stop the writer thread and write what is left."""
+        self._closing = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+        self.flush()
+
+    def _start(self) -> None:
+        if self._thread is None and not self._closing:
+            self._thread = threading.Thread(target=self._run, name="awardbot-web-history", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._closing:
+            self._wake.wait(self.interval)
+            try:
+                self.flush()
+            except Exception:
+                log.exception("web history: flush failed")
 
     def _user_dir(self, uid: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{32}", uid):
@@ -52,6 +106,7 @@ class History:
         return cached
 
     def _read(self, uid: str) -> list[dict]:
+        self.flush()  # an evicted user's last lines may still be on their way to the file
         path = self._user_dir(uid) / "history.jsonl"
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -82,10 +137,13 @@ class History:
         for record in records:
             _apply(messages, record)
         del messages[:-KEEP]
-        folder = self._user_dir(uid)
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "history.jsonl").open("a", encoding="utf-8") as f:
-            f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+        with self._lock:
+            self._pending.setdefault(uid, []).extend(lines)
+        if self._closing:
+            self.flush()  # after close (a late request while stopping): written at once
+        else:
+            self._start()
 
     def pressed(self, uid: str, data: str) -> dict | None:
         """The latest message on this user's screen that offers a button with `data`."""
@@ -123,18 +181,23 @@ class History:
     # -- privacy ---------------------------------------------------------------------------------
 
     def wipe(self, uid: str) -> None:
-        self._cache.pop(uid, None)
-        shutil.rmtree(self._user_dir(uid), ignore_errors=True)
+        folder = self._user_dir(uid)
+        with self._io:  # no batch of this user's lines lands after the folder is gone
+            with self._lock:
+                self._pending.pop(uid, None)
+            self._cache.pop(uid, None)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def purge_idle(self, days: int, now: float | None = None) -> int:
         """Remove the folders of browsers idle for longer than the retention period."""
         cutoff = (now or time.time()) - days * 86400
         removed = 0
+        self.flush()  # a browser active a moment ago is not idle
         if not self.dir.is_dir():
             return 0
         for folder in self.dir.iterdir():
-            log = folder / "history.jsonl"
-            stamp = log.stat().st_mtime if log.exists() else folder.stat().st_mtime
+            journal = folder / "history.jsonl"
+            stamp = journal.stat().st_mtime if journal.exists() else folder.stat().st_mtime
             if stamp < cutoff:
                 self._cache.pop(folder.name, None)
                 shutil.rmtree(folder, ignore_errors=True)

@@ -15,12 +15,14 @@ import os
 import re
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 COOKIE = "awardbot_session"
 MAX_AGE = 180 * 86400  # renewed on every page load
 _UID = re.compile(r"[0-9a-f]{32}")
+_REMEMBER = 20_000  # verified cookies and CSRF tokens kept in memory
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Signer:
         self._admin_secret = admin_secret or ""
         self._access_tag = self._mac("access", self._access_code)[:22] if access_code else ""
         self._admin_tag = self._mac("admin", self._admin_secret)[:22] if admin_secret else ""
+        # Cookie values whose signature checked out (value → session), and CSRF tokens per uid: a browser
+        # sends the same cookie with every request, so each is verified with HMAC once, not per request.
+        self._verified: OrderedDict[str, Session] = OrderedDict()
+        self._csrf: OrderedDict[str, str] = OrderedDict()
 
     def _mac(self, purpose: str, text: str) -> str:
         return _b64(hmac.new(self._key, f"{purpose}|{text}".encode(), hashlib.sha256).digest())
@@ -66,7 +72,22 @@ class Signer:
 
     def loads(self, raw: str | None) -> Session | None:
         """The session in a cookie value, or None if it is missing, malformed, forged or too old."""
-        if not raw or len(raw) > 400 or raw.count(".") != 1:
+        if not raw or len(raw) > 400:
+            return None
+        session = self._verified.get(raw)
+        if session is None:
+            session = self._verify(raw)
+            if session is None:
+                return None
+            self._verified[raw] = session
+            if len(self._verified) > _REMEMBER:
+                self._verified.popitem(last=False)
+        if self.clock() - session.issued > MAX_AGE * 2:
+            return None
+        return session
+
+    def _verify(self, raw: str) -> Session | None:
+        if raw.count(".") != 1:
             return None
         body, mac = raw.split(".")
         try:
@@ -78,10 +99,7 @@ class Signer:
         parts = payload.split("|")
         if len(parts) != 5 or parts[0] != "1" or not _UID.fullmatch(parts[1]) or not parts[4].isdigit():
             return None
-        session = Session(parts[1], parts[2], parts[3], int(parts[4]))
-        if self.clock() - session.issued > MAX_AGE * 2:
-            return None
-        return session
+        return Session(parts[1], parts[2], parts[3], int(parts[4]))
 
     def renewed(self, session: Session) -> Session:
         return replace(session, issued=int(self.clock()))
@@ -89,7 +107,12 @@ class Signer:
     # -- CSRF: a token bound to the session, sent back in the X-CSRF-Token header ------------------------
 
     def csrf(self, session: Session) -> str:
-        return self._mac("csrf", session.uid)[:32]
+        token = self._csrf.get(session.uid)
+        if token is None:
+            token = self._csrf[session.uid] = self._mac("csrf", session.uid)[:32]
+            if len(self._csrf) > _REMEMBER:
+                self._csrf.popitem(last=False)
+        return token
 
     def csrf_ok(self, session: Session, token: str | None) -> bool:
         return bool(token) and hmac.compare_digest(token, self.csrf(session))

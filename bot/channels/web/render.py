@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from bot.ui.replies import Reply, Span
 
@@ -52,8 +53,13 @@ def _deep_links(text: str, base_url: str) -> str:
 def _commands(text: str, commands) -> str:
     if not commands or "/" not in text:
         return text
-    pattern = re.compile(r"(?<![\w/=\">])/(" + "|".join(sorted(commands, key=len, reverse=True)) + r")\b(?!/)")
-    return pattern.sub(lambda m: f'<a href="#" class="cmd" data-cmd="/{m.group(1)}">/{m.group(1)}</a>', text)
+    return _command_pattern(tuple(commands)).sub(
+        lambda m: f'<a href="#" class="cmd" data-cmd="/{m.group(1)}">/{m.group(1)}</a>', text)
+
+
+@lru_cache(maxsize=8)
+def _command_pattern(commands: tuple) -> re.Pattern:
+    return re.compile(r"(?<![\w/=\">])/(" + "|".join(sorted(commands, key=len, reverse=True)) + r")\b(?!/)")
 
 
 def to_html(spans, base_url: str = "", commands=()) -> str:

@@ -3,7 +3,7 @@
 Like the Telegram adapter, the core is built by the composition root and handed in; the dialogue runs on
 the event loop (it takes about a millisecond), charts and PDFs render on two worker threads, SIGHUP
 reloads the knowledge base in a thread and swaps it in, and SIGTERM stops the server, waits for requests
-in flight, and closes the store.
+in flight, writes the last batch of web history, and closes the store.
 """
 
 from __future__ import annotations
@@ -168,6 +168,7 @@ async def _cleanup(app: web.Application) -> None:
             await task
     channel = app[CHANNEL]
     channel.worker.shutdown(wait=True)
+    channel.history.close()  # the conversation lines still in the writer's batch
     channel.core.close()
     log.info("store closed")
 
