@@ -18,7 +18,7 @@ from telegram.error import Conflict
 from bot.dialogue.core import Core
 from tests.conftest import ROOT, run_cli
 from tests.support.fakebotapi import FakeBotAPI
-from tests.support.tgharness import TOKEN, TgChat, running_bot, settle, stop_process
+from tests.support.tgharness import TOKEN, TgChat, running_bot, settle, spawn_bot, stop_process
 
 ALICE = 1001
 BOB = 1002
@@ -290,11 +290,7 @@ def _free_port() -> int:
 
 
 async def test_the_real_process_polls_answers_and_stops_cleanly_on_sigterm(fake, cli_env):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
-        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_API_BASE_URL": fake.base_url}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "telegram", env=env, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await spawn_bot(fake, cli_env)
     try:
         await fake.wait_for("getUpdates", timeout=60)
         start = len(fake.calls)

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import sys
 
 import pytest
 from telegram import Update
 
 from bot.channels.telegram.delivery import RetryPolicy
 from bot.dialogue.core import Core
-from tests.conftest import ROOT
-from tests.support.tgharness import TOKEN, TgChat, running_bot, settle, stop_process, wait_line
+from tests.support.tgharness import TgChat, running_bot, settle, spawn_bot, stop_process, wait_line
 
 ALICE = 1001
 BOB = 1002
@@ -275,11 +272,7 @@ async def test_a_failed_callback_answer_never_stops_the_step(bot, fake, core, ca
 async def test_start_up_survives_transient_failures_and_a_failing_menu(fake, cli_env):
     fake.fail_next("getMe", 500, "Internal Server Error", times=2)
     fake.fail_next("setMyCommands", 502, "Bad Gateway", times=1000)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
-        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_API_BASE_URL": fake.base_url}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "telegram", env=env, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await spawn_bot(fake, cli_env)
     try:
         await wait_line(proc.stderr, "command menu was not registered")
         await fake.wait_for("getUpdates", timeout=60)

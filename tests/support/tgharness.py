@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.channels.telegram.app import TelegramOptions, build_application
 from tests.support.fakebotapi import FakeBotAPI
@@ -13,6 +16,18 @@ from tests.support.fakebotapi import FakeBotAPI
 TOKEN = "123456:TEST-token"
 SENDS = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "answerCallbackQuery",
          "answerInlineQuery", "editMessageReplyMarkup"}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def spawn_bot(fake: FakeBotAPI, cli_env: dict, *args: str):
+    """The real `awardbot telegram` process against the fake Bot API, with only the test's settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWARDBOT_")} | cli_env | {
+        "AWARDBOT_TOKEN": TOKEN, "AWARDBOT_API_BASE_URL": fake.base_url}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "telegram", *args, env=env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
 @contextlib.asynccontextmanager
